@@ -206,9 +206,9 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
                 }
                 else
                 {
-                    PartialBatchHeld?.Invoke(open.Count);
                     using var delayCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                     var delay = Task.Delay(_maxDelay - waited, _time, delayCts.Token);
+                    PartialBatchHeld?.Invoke(open.Count);
                     await Task.WhenAny(itemsArrived, delay);
                     await delayCts.CancelAsync();
                 }

@@ -69,6 +69,8 @@ public sealed class InferenceMetrics : IDisposable
         public const string Device = "device";
     }
 
+    internal Meter Meter => _meter;
+
     internal void ObservePending(Func<int> pending) => _pending = pending;
 
     internal void RecordQueueTime(TimeSpan waited) => _queueDuration.Record(waited.TotalSeconds);

@@ -102,7 +102,7 @@ public static class SampleModels
         var builder = new OnnxModelBuilder("demo").Input("pixels", TensorDataType.Float32, "N", 3, "H", "W");
         builder.Node("ReduceMean", ["pixels"], ["mean_rgb"], OnnxAttribute.Ints("axes", 2, 3), OnnxAttribute.Int("keepdims", 0));
         var grey = builder.Apply("Conv", ["pixels", builder.Constant([0.299f, 0.587f, 0.114f], 1, 3, 1, 1)]);
-        var laplacian = builder.Apply("Conv", [grey, builder.Constant([0, 1, 0, 1, -4, 1, 0, 1, 0], 1, 1, 3, 3)]);
+        var laplacian = builder.Apply("Conv", [grey, builder.Constant([0f, 1f, 0f, 1f, -4f, 1f, 0f, 1f, 0f], 1, 1, 3, 3)]);
         var squared = builder.Apply("Mul", [laplacian, laplacian]);
         builder.Node("ReduceMean", [squared], ["sharpness_4d"], OnnxAttribute.Ints("axes", 2, 3), OnnxAttribute.Int("keepdims", 0));
         return builder
