@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Enables the Google Cloud APIs the deployment uses. `services enable` is idempotent by itself.
 set -euo pipefail
-# shellcheck source=infra/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {

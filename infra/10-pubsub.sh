@@ -2,7 +2,7 @@
 # The job topic, its pull subscription (ack deadline, retry policy, dead-letter policy, retention) and
 # the dead-letter topic with a subscription of its own, so dead letters are kept and can be inspected.
 set -euo pipefail
-# shellcheck source=infra/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {

@@ -2,7 +2,7 @@
 # The results bucket: regional (next to the VMs), uniform bucket-level access, public access
 # prevented, and a lifecycle rule (infra/results-lifecycle.json) so results do not pile up forever.
 set -euo pipefail
-# shellcheck source=infra/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {

@@ -2,7 +2,7 @@
 # The Artifact Registry Docker repository that holds the worker image, in the VMs' region so pulls
 # stay in-region (and free of egress charges).
 set -euo pipefail
-# shellcheck source=infra/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {

@@ -5,7 +5,7 @@
 #   reader on the image repository. No project-wide data access, no default compute account.
 # add-iam-policy-binding is a no-op for an existing binding, so re-running is safe.
 set -euo pipefail
-# shellcheck source=infra/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {

@@ -3,7 +3,7 @@
 # Artifact Registry, Logging and the COS driver download), optional Cloud NAT for any other egress,
 # and the firewall rule that lets Google's health-check probes reach the worker's health port.
 set -euo pipefail
-# shellcheck source=infra/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {

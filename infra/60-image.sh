@@ -2,7 +2,7 @@
 # Builds the worker image with Cloud Build (no local Docker needed) and pushes it to Artifact
 # Registry. Tags are treated as immutable: an existing tag is not rebuilt; bump IMAGE_TAG instead.
 set -euo pipefail
-# shellcheck source=infra/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {

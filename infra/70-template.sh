@@ -4,7 +4,7 @@
 # left alone (templates are immutable). The rendered file is written even under --dry-run, so it can
 # be read before anything is created.
 set -euo pipefail
-# shellcheck source=infra/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {

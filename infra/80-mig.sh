@@ -2,7 +2,7 @@
 # The regional managed instance group of Spot GPU VMs, its autohealing health check and the autoscaler
 # that sizes it from the subscription's backlog, down to zero VMs when there is no work.
 set -euo pipefail
-# shellcheck source=infra/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {

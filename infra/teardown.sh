@@ -5,7 +5,7 @@
 # image repository. Input and model buckets are never deleted, only the worker's access to them.
 # Left as they were, because other workloads may rely on them: enabled APIs and Private Google Access.
 set -euo pipefail
-# shellcheck source=infra/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DRY_RUN_ASSUME_EXISTS=true

@@ -2,7 +2,7 @@
 # Runs every setup step in order. Each step is idempotent, so up.sh can be re-run after a failure or
 # a configuration change.
 set -euo pipefail
-# shellcheck source=infra/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 readonly STEPS=(00-apis 10-pubsub 20-storage 30-registry 40-iam 50-network 60-image 70-template 80-mig)
