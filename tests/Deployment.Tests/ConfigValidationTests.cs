@@ -30,7 +30,7 @@ public sealed class ConfigValidationTests
     public void TearDown() => _scripts.Dispose();
 
     [TestCaseSource(nameof(BadConfigurations))]
-    [CancelAfter(20_000)]
+    [CancelAfter(60_000)]
     public async Task BadValue_StopsWithAMessageNamingIt(Dictionary<string, string> overrides, string message, CancellationToken cancellationToken)
     {
         var result = await _scripts.RunAsync("70-template.sh", ["--dry-run"], cancellationToken, overrides);
@@ -44,7 +44,7 @@ public sealed class ConfigValidationTests
     }
 
     [Test]
-    [CancelAfter(20_000)]
+    [CancelAfter(60_000)]
     public async Task T4OnN1_IsAccepted(CancellationToken cancellationToken)
     {
         var overrides = new Dictionary<string, string>
@@ -59,7 +59,7 @@ public sealed class ConfigValidationTests
     }
 
     [Test]
-    [CancelAfter(20_000)]
+    [CancelAfter(60_000)]
     public async Task DryRunWithoutProjectNumber_AsksForIt(CancellationToken cancellationToken)
     {
         var overrides = new Dictionary<string, string> { ["PROJECT_NUMBER"] = "" };
@@ -74,7 +74,7 @@ public sealed class ConfigValidationTests
     }
 
     [Test]
-    [CancelAfter(20_000)]
+    [CancelAfter(60_000)]
     public async Task MissingConfigFile_SaysHowToCreateIt(CancellationToken cancellationToken)
     {
         var overrides = new Dictionary<string, string> { ["CONFIG_FILE"] = "/nonexistent/config.env" };
@@ -89,7 +89,7 @@ public sealed class ConfigValidationTests
     }
 
     [Test]
-    [CancelAfter(20_000)]
+    [CancelAfter(60_000)]
     public async Task UnknownOption_IsRejected(CancellationToken cancellationToken)
     {
         var result = await _scripts.RunAsync("teardown.sh", ["--dry-run", "--delete-everything"], cancellationToken);
@@ -102,7 +102,7 @@ public sealed class ConfigValidationTests
     }
 
     [Test]
-    [CancelAfter(20_000)]
+    [CancelAfter(60_000)]
     public async Task EnvironmentValue_OverridesTheConfigFile(CancellationToken cancellationToken)
     {
         var overrides = new Dictionary<string, string> { ["MAX_VMS"] = "17" };

@@ -40,7 +40,7 @@ public sealed class DryRunTests
     public void TearDown() => _scripts.Dispose();
 
     [TestCaseSource(nameof(Cases))]
-    [CancelAfter(20_000)]
+    [CancelAfter(60_000)]
     public async Task Script_DryRun_PrintsTheGoldenCommands(string script, string[] arguments, string golden, CancellationToken cancellationToken)
     {
         var result = await _scripts.RunAsync(script, ["--dry-run", .. arguments], cancellationToken);
@@ -50,7 +50,7 @@ public sealed class DryRunTests
     }
 
     [Test]
-    [CancelAfter(20_000)]
+    [CancelAfter(120_000)]
     public async Task UpDryRun_IsTheStepsInOrder(CancellationToken cancellationToken)
     {
         var expected = string.Empty;
@@ -65,7 +65,7 @@ public sealed class DryRunTests
     }
 
     [Test]
-    [CancelAfter(20_000)]
+    [CancelAfter(60_000)]
     public async Task Template_DryRun_PrintsTheImportOfTheRenderedFile(CancellationToken cancellationToken)
     {
         var result = await _scripts.RunAsync("70-template.sh", ["--dry-run"], cancellationToken);

@@ -31,7 +31,7 @@ public sealed class IdempotenceTests
     public void TearDown() => _scripts.Dispose();
 
     [TestCaseSource(nameof(SetupScripts))]
-    [CancelAfter(20_000)]
+    [CancelAfter(60_000)]
     public async Task Script_OnEmptyProject_SendsWhatTheDryRunPrinted(string script, CancellationToken cancellationToken)
     {
         var dryRun = await _scripts.RunAsync(script, ["--dry-run"], cancellationToken);
@@ -43,7 +43,7 @@ public sealed class IdempotenceTests
     }
 
     [TestCaseSource(nameof(SetupScripts))]
-    [CancelAfter(20_000)]
+    [CancelAfter(60_000)]
     public async Task Script_OnDeployedProject_OnlyRepeatsConvergingCommands(string script, CancellationToken cancellationToken)
     {
         var live = await _scripts.RunAsync(script, [], cancellationToken, fakeCloud: FakeCloud.Everything);
@@ -55,7 +55,7 @@ public sealed class IdempotenceTests
     }
 
     [Test]
-    [CancelAfter(20_000)]
+    [CancelAfter(60_000)]
     public async Task Teardown_OnEmptyProject_DeletesNothing(CancellationToken cancellationToken)
     {
         var live = await _scripts.RunAsync("teardown.sh", ["--delete-buckets", "--delete-images"], cancellationToken, fakeCloud: FakeCloud.Nothing);
@@ -65,7 +65,7 @@ public sealed class IdempotenceTests
     }
 
     [Test]
-    [CancelAfter(20_000)]
+    [CancelAfter(60_000)]
     public async Task DescribeFailingForAnotherReason_StopsTheScript(CancellationToken cancellationToken)
     {
         // PERMISSION_DENIED is not "absent": creating blindly would hide the real problem.

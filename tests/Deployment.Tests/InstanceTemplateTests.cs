@@ -32,7 +32,7 @@ public sealed partial class InstanceTemplateTests
     public async Task RenderTemplate()
     {
         _scripts = new InfraScripts();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var result = await _scripts.RunAsync("70-template.sh", ["--dry-run"], timeout.Token);
         Assert.That(result.ExitCode, Is.Zero, result.Describe());
 

@@ -14,7 +14,7 @@ public sealed class LintTests
     private ProcessResult? _shellcheckAll;
 
     [TestCaseSource(nameof(Scripts))]
-    [CancelAfter(30_000)]
+    [CancelAfter(120_000)]
     public async Task Script_PassesShellcheck(string script, CancellationToken cancellationToken)
     {
         // One shellcheck run over every script (it takes a second or two per process); each case
@@ -36,7 +36,7 @@ public sealed class LintTests
     }
 
     [Test]
-    [CancelAfter(30_000)]
+    [CancelAfter(120_000)]
     public async Task RenderedStartupScript_PassesShellcheck(CancellationToken cancellationToken)
     {
         var shellcheck = RequiredTool.Find("shellcheck", "shellcheck");
@@ -55,7 +55,7 @@ public sealed class LintTests
 
     [TestCase("instance-template.yaml")]
     [TestCase(".yamllint")]
-    [CancelAfter(30_000)]
+    [CancelAfter(120_000)]
     public async Task Yaml_PassesYamllintStrict(string file, CancellationToken cancellationToken)
     {
         var yamllint = RequiredTool.Find("yamllint", "yamllint");

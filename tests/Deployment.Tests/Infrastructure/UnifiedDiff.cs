@@ -90,7 +90,7 @@ public static class UnifiedDiff
             {
                 edits.Add(new Edit(' ', a[x], x++, y++));
             }
-            else if (y < b.Length && (x == a.Length || lcs[x, y + 1] >= lcs[x + 1, y]))
+            else if (y < b.Length && (x == a.Length || lcs[x, y + 1] > lcs[x + 1, y]))
             {
                 edits.Add(new Edit('+', b[y], x, y++));
             }
