@@ -1,5 +1,5 @@
 # The pullworker GPU image: the worker published with ONNX Runtime's GPU flavour, on NVIDIA's CUDA
-# runtime + cuDNN image, with the .NET runtime copied in. No model inside: the worker downloads its
+# runtime + cuDNN image, with the .NET (ASP.NET Core) runtime copied in. No model inside: the worker downloads its
 # ONNX models from gs:// at start (Pipeline:Stages:N:Model), so one image serves every model.
 #
 # CUDA: ONNX Runtime 1.31's GPU packages target CUDA 13.x with cuDNN 9.x (CUDA 12 builds were
@@ -10,7 +10,7 @@
 # Build: docker build -t IMAGE .   (or infra/60-image.sh, which builds on Cloud Build)
 
 ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0-noble
-ARG DOTNET_RUNTIME_IMAGE=mcr.microsoft.com/dotnet/runtime:10.0-noble
+ARG DOTNET_RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0-noble
 ARG CUDA_IMAGE=nvidia/cuda:13.1.1-cudnn-runtime-ubuntu24.04
 
 FROM ${SDK_IMAGE} AS build
@@ -22,7 +22,8 @@ COPY src/ src/
 RUN dotnet publish src/Worker -c Release -p:OnnxRuntimeFlavor=Gpu \
     --runtime linux-x64 --self-contained false -o /app
 
-# Only a source of the .NET runtime files; both images are Ubuntu 24.04 (noble), so the runtime's
+# Only a source of the .NET runtime files: the ASP.NET Core runtime, because the worker is a web-SDK
+# project (its small health/metrics port). Both images are Ubuntu 24.04 (noble), so the runtime's
 # native dependencies match.
 FROM ${DOTNET_RUNTIME_IMAGE} AS dotnet-runtime
 

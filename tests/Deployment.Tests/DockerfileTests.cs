@@ -52,6 +52,18 @@ public sealed partial class DockerfileTests
     }
 
     [Test]
+    public void RuntimeSource_MatchesTheWorkersSdk()
+    {
+        // A Microsoft.NET.Sdk.Web project needs the ASP.NET Core shared framework, not just .NET's.
+        var sdk = XDocument.Load(RepositoryPaths.InRoot("src/Worker/Worker.csproj")).Root!.Attribute("Sdk")!.Value;
+        var runtime = Image.Stages.Single(s => s.Name == "dotnet-runtime").Image;
+
+        Assert.That(runtime, Does.StartWith(sdk == "Microsoft.NET.Sdk.Web"
+            ? "mcr.microsoft.com/dotnet/aspnet:10.0"
+            : "mcr.microsoft.com/dotnet/runtime:10.0"));
+    }
+
+    [Test]
     public void CudaBase_MatchesTheCudaMajorDocumentedForTheOnnxRuntimeInUse()
     {
         var documented = DocumentedVersions();
