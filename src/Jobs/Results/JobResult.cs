@@ -16,12 +16,12 @@ public sealed class JobResult
         JobId id,
         string messageId,
         JobStatus status,
-        IReadOnlyDictionary<string, OutputTensor>? outputs,
-        JobError? error,
         ModelInfo model,
         DateTimeOffset publishTime,
         DateTimeOffset completedAt,
-        int deliveryAttempt)
+        int deliveryAttempt,
+        IReadOnlyDictionary<string, OutputTensor>? outputs = null,
+        JobError? error = null)
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentException.ThrowIfNullOrEmpty(messageId);
@@ -79,7 +79,7 @@ public sealed class JobResult
         DateTimeOffset publishTime,
         DateTimeOffset completedAt,
         int deliveryAttempt) =>
-        new(id, messageId, JobStatus.Ok, outputs, null, model, publishTime, completedAt, deliveryAttempt);
+        new(id, messageId, JobStatus.Ok, model, publishTime, completedAt, deliveryAttempt, outputs: outputs);
 
     public static JobResult Failed(
         JobId id,
@@ -89,7 +89,7 @@ public sealed class JobResult
         DateTimeOffset publishTime,
         DateTimeOffset completedAt,
         int deliveryAttempt) =>
-        new(id, messageId, JobStatus.Error, null, error, model, publishTime, completedAt, deliveryAttempt);
+        new(id, messageId, JobStatus.Error, model, publishTime, completedAt, deliveryAttempt, error: error);
 
     /// <summary>The document as UTF-8 JSON, ready to upload.</summary>
     public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, JobResultJsonContext.Default.JobResult);
