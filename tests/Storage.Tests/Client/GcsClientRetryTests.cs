@@ -183,7 +183,7 @@ public sealed class GcsClientRetryTests
         Assert.Multiple(() =>
         {
             Assert.That(names, Is.EqualTo(new[] { "x/1", "x/2", "x/3" }));
-            Assert.That(handler.Requests[0].Uri.PathAndQuery, Is.EqualTo("/storage/v1/b/b-1/o?prefix=x%2F"));
+            Assert.That(handler.Requests[0].Uri.PathAndQuery, Is.EqualTo("/storage/v1/b/b-1/o?prefix=x%2F&maxResults=1000"));
         });
     }
 

@@ -10,7 +10,10 @@ namespace PullWorker.Storage.Tests.TestSupport;
 internal static class StorageServices
 {
     public static ServiceProvider Build(
-        string? emulatorHost, HttpMessageHandler? primaryHandler = null, IDictionary<string, string?>? settings = null)
+        string? emulatorHost,
+        HttpMessageHandler? primaryHandler = null,
+        IDictionary<string, string?>? settings = null,
+        Action<IHttpClientBuilder>? configureHttp = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -34,6 +37,7 @@ internal static class StorageServices
             services.AddHttpClient(GcsClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => primaryHandler);
         }
 
+        configureHttp?.Invoke(services.AddHttpClient(GcsClient.HttpClientName));
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
