@@ -13,7 +13,8 @@ internal static class StorageServices
         string? emulatorHost,
         HttpMessageHandler? primaryHandler = null,
         IDictionary<string, string?>? settings = null,
-        Action<IHttpClientBuilder>? configureHttp = null)
+        Action<IHttpClientBuilder>? configureHttp = null,
+        TimeProvider? time = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -29,8 +30,13 @@ internal static class StorageServices
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var services = new ServiceCollection()
-            .AddLogging()
+        var services = new ServiceCollection().AddLogging();
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
+        services
             .AddGcsStorage(configuration);
         if (primaryHandler is not null)
         {
