@@ -6,6 +6,8 @@ namespace PullWorker.PubSub.Subscribing;
 /// </summary>
 internal sealed class LeaseTiming(SubscriberSettings settings, ProcessingTimeHistogram histogram)
 {
+    public ProcessingTimeHistogram Histogram => histogram;
+
     private volatile bool _exactlyOnce;
 
     public bool ExactlyOnce
