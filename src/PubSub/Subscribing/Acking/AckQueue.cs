@@ -114,7 +114,7 @@ internal sealed class AckQueue
                     await Task.Delay(_flushInterval, _time, cancellationToken);
                 }
 
-                foreach (var batch in Drain())
+                foreach (var batch in TakeBatches())
                 {
                     await _slots.WaitAsync(cancellationToken);
                     Track(SendAsync(batch, cancellationToken));
@@ -181,7 +181,7 @@ internal sealed class AckQueue
     }
 
     /// <summary>Everything queued, as requests in sending order.</summary>
-    private List<AckBatch> Drain()
+    internal List<AckBatch> TakeBatches()
     {
         var batches = new List<AckBatch>();
         lock (_lock)
@@ -214,7 +214,7 @@ internal sealed class AckQueue
 
     private void FailRemaining()
     {
-        foreach (var batch in Drain())
+        foreach (var batch in TakeBatches())
         {
             foreach (var item in batch.Items)
             {
