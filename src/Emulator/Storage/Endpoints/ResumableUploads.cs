@@ -8,9 +8,10 @@ using PullWorker.Emulator.Storage.Uploads;
 namespace PullWorker.Emulator.Storage.Endpoints;
 
 /// <summary>
-/// <c>uploadType=resumable</c>: a POST opens a session and answers with its URI in <c>Location</c>; PUTs to
-/// that URI send chunks (308 Resume Incomplete with <c>Range: bytes=0-N</c> until the last one, then the
-/// object) or ask for the status; a DELETE cancels it (499).
+/// <c>uploadType=resumable</c>: a POST opens a session and answers with its URI in <c>Location</c>; PUTs
+/// (or POSTs, as the Go client sends) to that URI send chunks (308 Resume Incomplete with
+/// <c>Range: bytes=0-N</c> until the last one, then the object) or ask for the status; a DELETE cancels it
+/// (499). Preconditions given at the start are enforced when the upload completes.
 /// </summary>
 internal sealed class ResumableUploads(StorageCatalog catalog, ResumableSessions sessions)
 {
@@ -23,7 +24,7 @@ internal sealed class ResumableUploads(StorageCatalog catalog, ResumableSessions
         var metadata = StorageJson.ParseJson<ObjectMetadataRequest>(await request.ReadBodyAsync(context.RequestAborted));
         var name = request.OptionalString("name") ?? metadata?.Name ?? throw StorageException.Required("name");
         var conditions = request.ReadPreconditions();
-        catalog.CheckWritable(bucket, name, conditions);
+        catalog.CheckUploadTarget(bucket, name);
 
         var template = new ObjectDraft(
             name,
@@ -59,7 +60,17 @@ internal sealed class ResumableUploads(StorageCatalog catalog, ResumableSessions
             return;
         }
 
-        context.Response.StatusCode = ResumeIncomplete;
+        if (request.Headers["X-GUploader-No-308"] == "yes")
+        {
+            // Clients whose HTTP stack treats 308 as a redirect ask for it in a header instead.
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.Headers["X-HTTP-Status-Code-Override"] = "308";
+        }
+        else
+        {
+            context.Response.StatusCode = ResumeIncomplete;
+        }
+
         context.Response.ContentLength = 0;
         if (progress.Persisted > 0)
         {

@@ -76,10 +76,9 @@ internal sealed partial class StorageRouter(
     private Task UploadAsync(HttpContext context, string bucket) =>
         context.Request.OptionalString("uploadType") switch
         {
+            _ when context.Request.OptionalString("upload_id") is not null => resumableUploads.PutAsync(context, bucket),
             "media" => simpleUploads.MediaAsync(context, bucket),
             "multipart" => simpleUploads.MultipartAsync(context, bucket),
-            "resumable" when context.Request.OptionalString("upload_id") is not null =>
-                resumableUploads.PutAsync(context, bucket),
             "resumable" => resumableUploads.StartAsync(context, bucket),
             null => throw StorageException.Required("uploadType"),
             var other => throw StorageException.Invalid(

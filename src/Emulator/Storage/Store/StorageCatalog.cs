@@ -61,15 +61,15 @@ internal sealed class StorageCatalog
 
     public BucketEntry GetBucket(string name) => State(name).Info;
 
-    /// <summary>Checks an upload could go ahead now; resumable sessions fail fast at start, like Google's.</summary>
-    public void CheckWritable(string bucket, string name, Preconditions conditions)
+    /// <summary>
+    /// Checks the bucket exists and the name is valid. Preconditions are not checked here: Google
+    /// evaluates them only when a resumable upload completes.
+    /// </summary>
+    /// <exception cref="StorageException">404 bucket, 400 name.</exception>
+    public void CheckUploadTarget(string bucket, string name)
     {
         CheckObjectName(name);
-        var state = State(bucket);
-        lock (state.Gate)
-        {
-            conditions.CheckWrite(state.Find(name));
-        }
+        State(bucket);
     }
 
     /// <summary>Stores a new live generation of the object.</summary>

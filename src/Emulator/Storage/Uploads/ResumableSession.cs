@@ -78,7 +78,8 @@ internal sealed class ResumableSession(
 
         if (first > received.Length)
         {
-            throw StorageException.Invalid(
+            // Google answers a gap with a retryable 503; the client then queries the status and resumes.
+            throw new StorageException(503, "backendError",
                 $"Content-Range starts at byte {first}, past the {Bytes(received.Length)} persisted so far; "
                 + "query the upload status and resume from there.");
         }
