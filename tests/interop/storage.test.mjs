@@ -22,6 +22,7 @@ let scratch;
 
 before(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'storage-interop-'));
+  await storage.createBucket(bucketName);
 });
 
 after(async () => {
@@ -36,17 +37,22 @@ test('the client picks the emulator up from STORAGE_EMULATOR_HOST alone', () => 
 });
 
 test('bucket create, then exists and get metadata', async () => {
-  const [before] = await bucket.exists();
-  assert.equal(before, false);
+  const name = `${bucketName}-admin`;
+  const [existedBefore] = await storage.bucket(name).exists();
+  assert.equal(existedBefore, false);
 
-  const [created] = await storage.createBucket(bucketName);
-  assert.equal(created.name, bucketName);
+  const [created] = await storage.createBucket(name);
+  assert.equal(created.name, name);
 
-  const [exists] = await bucket.exists();
+  const [exists] = await storage.bucket(name).exists();
   assert.equal(exists, true);
-  const [metadata] = await bucket.getMetadata();
-  assert.equal(metadata.name, bucketName);
+  const [metadata] = await storage.bucket(name).getMetadata();
+  assert.equal(metadata.name, name);
   assert.equal(metadata.kind, 'storage#bucket');
+  await assert.rejects(storage.createBucket(name), (error) => {
+    assert.equal(error.code, 409);
+    return true;
+  });
 });
 
 test('simple upload (resumable: false) then download returns the same bytes', async () => {

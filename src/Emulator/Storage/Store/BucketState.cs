@@ -13,8 +13,6 @@ internal sealed class BucketState(BucketEntry info)
 
     public Lock Gate { get; } = new();
 
-    public int Count => _objects.Count;
-
     public ObjectEntry? Find(string name) => _objects.GetValueOrDefault(name);
 
     public void Put(ObjectEntry entry)

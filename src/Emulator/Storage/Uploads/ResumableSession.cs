@@ -27,8 +27,6 @@ internal sealed class ResumableSession(
 
     public string Bucket { get; } = bucket;
 
-    public string ObjectName => template.Name;
-
     public DateTimeOffset StartedAt { get; } = startedAt;
 
     /// <summary>Applies one PUT: a chunk, the rest of the object, or a status query.</summary>
