@@ -28,6 +28,9 @@ public sealed class StorageEmulator : IAsyncDisposable
 {
     private const string HookProject = "emulator";
 
+    /// <summary>How long disposal waits for running requests (a held-up latency fault can wait forever).</summary>
+    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(2);
+
     private readonly WebApplication _app;
     private readonly StorageCatalog _catalog;
     private readonly FaultInjection _faultInjection;
@@ -112,9 +115,11 @@ public sealed class StorageEmulator : IAsyncDisposable
     public IReadOnlyList<StoredObject> ListObjects(string bucket, string prefix = "") =>
         _catalog.ReadAll(bucket, prefix).Select(item => ToStoredObject(item.Entry, item.Data)).ToList();
 
+    /// <summary>Stops listening; requests still running after a short grace period are aborted.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync(CancellationToken.None);
+        using var grace = new CancellationTokenSource(ShutdownGrace);
+        await _app.StopAsync(grace.Token);
         await _app.DisposeAsync();
     }
 

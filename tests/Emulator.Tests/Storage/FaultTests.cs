@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
+using PullWorker.Emulator.Storage;
 
 namespace PullWorker.Emulator.Tests.Storage;
 
@@ -163,5 +164,23 @@ public sealed class FaultLatencyTests : StorageTestBase
             Assert.That(advances, Is.GreaterThanOrEqualTo(5));
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         }
+    }
+
+    [Test]
+    [CancelAfter(20_000)]
+    public async Task Dispose_WithRequestHeldByLatency_FinishesAndAbortsTheRequest(CancellationToken cancellationToken)
+    {
+        var emulator = await StorageEmulator.StartAsync(Options, cancellationToken);
+        using var client = StorageClient.For(emulator.EmulatorHost);
+        emulator.Faults.Latency = TimeSpan.FromHours(1);
+        var pending = client.Http.GetAsync("/storage/v1/b/anything", cancellationToken);
+        while (emulator.RequestCount == 0)
+        {
+            await Task.Delay(10, cancellationToken);
+        }
+
+        await emulator.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+
+        Assert.That(async () => await pending, Throws.InstanceOf<HttpRequestException>());
     }
 }

@@ -32,6 +32,8 @@ internal static class RequestParameters
             ? new MemoryStream((int)length)
             : new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellationToken);
+
+        // Disposing a MemoryStream leaves its array intact; the object keeps it without another copy.
         return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 }

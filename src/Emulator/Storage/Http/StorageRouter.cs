@@ -52,6 +52,7 @@ internal sealed partial class StorageRouter(
         var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.ToString();
         var route = StorageRoute.Parse(rawTarget)
             ?? throw new StorageException(StatusCodes.Status404NotFound, "notFound", $"Not Found: {request.Path}");
+        // Bucket is set for every target but Buckets, Object only for Object; each arm uses what its target has.
         var (bucket, name) = (route.Bucket!, route.Object!);
         return (route.Api, route.Target, request.Method) switch
         {
