@@ -29,6 +29,13 @@ public sealed class PubSubEmulator : IAsyncDisposable
     /// <summary>How long stopping waits for calls to finish before it cuts their connections.</summary>
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Time for a client to read a closed stream's status before its connection goes: Kestrel resets a stream
+    /// whose client is still sending, and a client that sees the connection close before it has read the
+    /// trailers reports INTERNAL instead of the UNAVAILABLE it was sent.
+    /// </summary>
+    private static readonly TimeSpan StatusReadGrace = TimeSpan.FromMilliseconds(100);
+
     private readonly IPAddress _address;
     private readonly ILoggerFactory _loggerFactory;
     private readonly PubSubBroker _broker;
@@ -81,7 +88,7 @@ public sealed class PubSubEmulator : IAsyncDisposable
 
     /// <summary>Ends every open StreamingPull call with <paramref name="code"/>; what they leased stays outstanding until its deadline.</summary>
     public void CloseAllStreams(StatusCode code = StatusCode.Unavailable) =>
-        _broker.CloseAllStreams(new Status(code, "Stream closed by the emulator's test hook."));
+        _ = _broker.CloseAllStreams(new Status(code, "Stream closed by the emulator's test hook."));
 
     /// <summary>The next <paramref name="count"/> calls of <paramref name="method"/> (e.g. "Publish") fail with <paramref name="code"/> before doing anything.</summary>
     /// <exception cref="ArgumentException">An unknown method, a negative count, or OK.</exception>
@@ -183,7 +190,20 @@ public sealed class PubSubEmulator : IAsyncDisposable
 
         _server = null;
         // Streams first, with a status the clients retry on; then the connections, after a short grace.
-        _broker.CloseAllStreams(new Status(StatusCode.Unavailable, "The emulator is stopping."));
+        if (_broker.OpenStreamCount > 0)
+        {
+            var streamsEnded = _broker.CloseAllStreams(new Status(StatusCode.Unavailable, "The emulator is stopping."));
+            try
+            {
+                await streamsEnded.WaitAsync(StopGrace);
+                await Task.Delay(StatusReadGrace);
+            }
+            catch (TimeoutException)
+            {
+                // A stream stuck past the grace period is cut with its connection below.
+            }
+        }
+
         using var grace = new CancellationTokenSource(StopGrace);
         await server.StopAsync(grace.Token);
         await server.DisposeAsync();

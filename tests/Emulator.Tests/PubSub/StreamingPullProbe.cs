@@ -50,6 +50,7 @@ internal sealed class StreamingPullProbe(AsyncDuplexStreamingCall<StreamingPullR
         }
         catch (RpcException ended)
         {
+            TestContext.Out.WriteLine($"stream ended: {ended.Status}");
             return ended.StatusCode;
         }
     }

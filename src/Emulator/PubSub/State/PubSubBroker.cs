@@ -150,14 +150,22 @@ internal sealed partial class PubSubBroker(TimeProvider time, ILogger<PubSubBrok
 
     public void RegisterStream(StreamingPullSession stream) => _streams.TryAdd(stream, 0);
 
-    public void UnregisterStream(StreamingPullSession stream) => _streams.TryRemove(stream, out _);
-
-    public void CloseAllStreams(Status status)
+    public void UnregisterStream(StreamingPullSession stream)
     {
-        foreach (var stream in _streams.Keys)
+        _streams.TryRemove(stream, out _);
+        stream.MarkEnded();
+    }
+
+    /// <returns>Completes when every stream aborted here has ended.</returns>
+    public Task CloseAllStreams(Status status)
+    {
+        var streams = _streams.Keys.ToList();
+        foreach (var stream in streams)
         {
             stream.Abort(status);
         }
+
+        return Task.WhenAll(streams.Select(stream => stream.Ended));
     }
 
     public bool CanDeadLetterTo(string topic)

@@ -19,6 +19,7 @@ internal sealed class StreamingPullSession
     private static readonly StreamingPullResponse.Types.SubscriptionProperties Properties = new();
 
     private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _maxMessages;
     private readonly long _maxBytes;
     private long _outstandingMessages;
@@ -43,6 +44,9 @@ internal sealed class StreamingPullSession
     }
 
     public DeliverySignal Signal { get; } = new();
+
+    /// <summary>Completes once the call has finished and left the registry.</summary>
+    public Task Ended => _ended.Task;
 
     /// <summary>The deadline given to messages this stream receives (stream_ack_deadline_seconds).</summary>
     public TimeSpan AckDeadline => TimeSpan.FromSeconds(Volatile.Read(ref _ackDeadlineSeconds));
@@ -81,6 +85,8 @@ internal sealed class StreamingPullSession
             _stop?.Cancel();
         }
     }
+
+    public void MarkEnded() => _ended.TrySetResult();
 
     /// <summary>Applies the acks and modacks a request carries (the first one included).</summary>
     /// <exception cref="RpcException">INVALID_ARGUMENT for a malformed ack ID.</exception>
