@@ -218,4 +218,16 @@ public sealed class AdminTests : PubSubTestBase
 
         Assert.That(status, Is.EqualTo(StatusCode.NotFound));
     }
+
+    [Test, CancelAfter(10_000)]
+    public async Task DeleteSubscription_WithWaitingPull_EndsItWithNotFound(CancellationToken ct)
+    {
+        var (_, subscription) = await Server.CreateTopicAndSubscriptionAsync(ct);
+        using var pull = Server.Subscriber.PullAsync(new PullRequest { Subscription = subscription, MaxMessages = 1 }, cancellationToken: ct);
+
+        await Server.Subscriber.DeleteSubscriptionAsync(new DeleteSubscriptionRequest { Subscription = subscription }, cancellationToken: ct);
+        var status = await StatusOfAsync(() => pull.ResponseAsync.WaitAsync(TimeSpan.FromSeconds(5), ct));
+
+        Assert.That(status, Is.EqualTo(StatusCode.NotFound));
+    }
 }

@@ -38,6 +38,21 @@ public sealed class RetryAndDeadLetterTests : PubSubTestBase
     }
 
     [Test, CancelAfter(10_000)]
+    public async Task RetryPolicy_ZeroMinimumBackoff_RedeliversNackedMessageAtOnce(CancellationToken ct)
+    {
+        var retry = new RetryPolicy { MinimumBackoff = Duration.FromTimeSpan(TimeSpan.Zero) };
+        var (topic, subscription) = await Server.CreateTopicAndSubscriptionAsync(ct, new Subscription { RetryPolicy = retry });
+        await Server.PublishAsync(topic, ["fast retry"], ct);
+
+        for (var nack = 0; nack < 3; nack++)
+        {
+            await Server.ModifyAckDeadlineAsync(subscription, (await Server.PullNowAsync(subscription, ct)).Single(), 0, ct);
+        }
+
+        Assert.That(await Server.PullNowAsync(subscription, ct), Has.Count.EqualTo(1));
+    }
+
+    [Test, CancelAfter(10_000)]
     public async Task RetryPolicy_Expiry_AlsoBacksOff(CancellationToken ct)
     {
         var retry = new RetryPolicy { MinimumBackoff = Duration.FromTimeSpan(TimeSpan.FromSeconds(5)) };

@@ -14,6 +14,11 @@ internal sealed record RetrySettings(TimeSpan Minimum, TimeSpan Maximum)
     public TimeSpan BackoffAfter(int failures)
     {
         var ticks = Minimum.Ticks;
+        if (ticks == 0)
+        {
+            return TimeSpan.Zero;
+        }
+
         for (var i = 1; i < failures && ticks < Maximum.Ticks; i++)
         {
             ticks *= 2;

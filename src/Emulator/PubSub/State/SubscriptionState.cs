@@ -228,7 +228,10 @@ internal sealed class SubscriptionState
 
             _unacked.Clear();
             _ready.Clear();
-            WakeWaitersLocked();
+            foreach (var waiter in _waiters)
+            {
+                waiter.Set();
+            }
         }
     }
 
