@@ -87,6 +87,12 @@ public sealed class PubSubSubscriber : IAsyncDisposable
     public bool ExactlyOnceDelivery => _timing.ExactlyOnce;
 
     /// <summary>
+    /// Deliveries after which Pub/Sub dead-letters a message, when the subscription has a dead-letter policy
+    /// (and the identity may read the subscription); null otherwise.
+    /// </summary>
+    public int? MaxDeliveryAttempts { get; private init; }
+
+    /// <summary>
     /// Checks the configuration and starts pulling. Talks to the emulator when
     /// <see cref="PubSubConnectionOptions.EmulatorHost"/> is set (by default from PUBSUB_EMULATOR_HOST).
     /// </summary>
@@ -120,7 +126,11 @@ public sealed class PubSubSubscriber : IAsyncDisposable
         try
         {
             var found = await SubscriptionValidation.GetAsync(connection, name.ToString(), time, logger, cancellationToken);
-            var subscriber = new PubSubSubscriber(settings, name, connection, found?.EnableExactlyOnceDelivery ?? false, time, logger);
+            var subscriber = new PubSubSubscriber(settings, name, connection, found?.EnableExactlyOnceDelivery ?? false, time, logger)
+            {
+                // 0 in a policy means Pub/Sub's default of 5.
+                MaxDeliveryAttempts = found?.DeadLetterPolicy is { } policy ? (policy.MaxDeliveryAttempts > 0 ? policy.MaxDeliveryAttempts : 5) : null,
+            };
             subscriber.Start();
             logger.Started(name.ToString(), settings.StreamCount, subscriber.ExactlyOnceDelivery, connection.Identity);
             return subscriber;
