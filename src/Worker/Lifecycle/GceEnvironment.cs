@@ -8,7 +8,10 @@ public static class GceEnvironment
     /// also lets tests serve the endpoints themselves.
     /// </summary>
     public static Uri MetadataBaseUri { get; } = new(
-        $"http://{Environment.GetEnvironmentVariable("GCE_METADATA_HOST") is { Length: > 0 } host ? host : "metadata.google.internal"}/computeMetadata/v1/");
+        $"http://{MetadataHost ?? "metadata.google.internal"}/computeMetadata/v1/");
+
+    private static string? MetadataHost =>
+        Environment.GetEnvironmentVariable("GCE_METADATA_HOST") is { Length: > 0 } host ? host : null;
 
     /// <summary>
     /// True on a GCE VM (the DMI product name says so), or when a metadata host is set explicitly. Cheap
@@ -18,7 +21,7 @@ public static class GceEnvironment
 
     private static bool DetectGce()
     {
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GCE_METADATA_HOST")))
+        if (MetadataHost is not null)
         {
             return true;
         }
