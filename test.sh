@@ -12,6 +12,14 @@ failed=0
 
 section() { printf '\n== %s\n' "$*"; }
 
+section "tools the deployment checks need (Debian packages)"
+if ! command -v shellcheck >/dev/null || ! command -v yamllint >/dev/null; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck yamllint >/dev/null
+fi
+
 section "restore and build"
 dotnet restore Worker.sln
 dotnet build Worker.sln -c Release --no-restore

@@ -98,6 +98,29 @@ public sealed partial class InferenceEngine : IAsyncDisposable
     public InferenceError? Validate(InferenceItem item)
     {
         ArgumentNullException.ThrowIfNull(item);
+        if (item.Inputs.Count != _plan.Inputs.Count)
+        {
+            return ValidateNames(item);
+        }
+
+        foreach (var spec in _plan.Inputs)
+        {
+            if (!item.Inputs.TryGetValue(spec.Name, out var value))
+            {
+                return ValidateNames(item);
+            }
+
+            if (spec.Validate(value) is { } message)
+            {
+                return new InferenceError(InferenceErrorCodes.InvalidTensor, message);
+            }
+        }
+
+        return null;
+    }
+
+    private InferenceError? ValidateNames(InferenceItem item)
+    {
         foreach (var name in item.Inputs.Keys)
         {
             if (!_plan.Inputs.Any(spec => spec.Name == name))
@@ -110,14 +133,9 @@ public sealed partial class InferenceEngine : IAsyncDisposable
 
         foreach (var spec in _plan.Inputs)
         {
-            if (!item.Inputs.TryGetValue(spec.Name, out var value))
+            if (!item.Inputs.ContainsKey(spec.Name))
             {
                 return new InferenceError(InferenceErrorCodes.MissingInput, $"input '{spec.Name}' is missing");
-            }
-
-            if (spec.Validate(value) is { } message)
-            {
-                return new InferenceError(InferenceErrorCodes.InvalidTensor, message);
             }
         }
 

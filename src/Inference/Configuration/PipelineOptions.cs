@@ -43,6 +43,12 @@ public sealed class PipelineOptions
     /// <summary>Intra-op threads per session on the CPU; 0 = ONNX Runtime's default (one per core). Default 0.</summary>
     public int IntraOpThreads { get; set; }
 
+    /// <summary>
+    /// Let idle ONNX Runtime intra-op threads spin-wait for work (lower latency per run, but they take cores from
+    /// the worker's other threads). Default false.
+    /// </summary>
+    public bool IntraOpSpinning { get; set; }
+
     /// <summary>CUDA provider settings.</summary>
     public CudaOptions Cuda { get; set; } = new();
 

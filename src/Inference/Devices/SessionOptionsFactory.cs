@@ -16,6 +16,9 @@ internal static class SessionOptionsFactory
         };
         try
         {
+            // Idle intra-op threads spin by default; in a worker they would steal cores from decoding, batching
+            // and I/O, which also run on this machine.
+            sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.IntraOpSpinning ? "1" : "0");
             if (device.IsCuda)
             {
                 using var cuda = new OrtCUDAProviderOptions();
