@@ -32,8 +32,8 @@ internal readonly struct Float32Codec : IElementCodec
         float value;
         if (reader.TokenType == JsonTokenType.Number)
         {
-            // TryGetSingle refuses values that would round to infinity.
-            if (!reader.TryGetSingle(out value))
+            // A number too large for float32 parses as infinity: the job meant a finite value, so it is refused.
+            if (!reader.TryGetSingle(out value) || !float.IsFinite(value))
             {
                 return false;
             }
