@@ -20,6 +20,8 @@ public sealed class GcsClient
     /// <summary>The name of the <see cref="IHttpClientFactory"/> client this class uses.</summary>
     public const string HttpClientName = "PullWorker.Storage.Gcs";
 
+    private const int DefaultPageSize = 1000;
+
     private static readonly Uri ProductionEndpoint = new("https://storage.googleapis.com/");
 
     private readonly GcsTransport _transport;
@@ -115,10 +117,16 @@ public sealed class GcsClient
     }
 
     /// <summary>Every object whose name starts with <paramref name="prefix"/>, page by page.</summary>
+    public IAsyncEnumerable<GcsObject> ListAsync(string bucket, string prefix, CancellationToken cancellationToken) =>
+        ListAsync(bucket, prefix, DefaultPageSize, cancellationToken);
+
+    /// <param name="pageSize">Objects per request (<c>maxResults</c>), 1-1000.</param>
     public async IAsyncEnumerable<GcsObject> ListAsync(
-        string bucket, string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+        string bucket, string prefix, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prefix);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, DefaultPageSize);
         if (GcsUri.BucketNameProblem(bucket) is { } problem)
         {
             throw new ArgumentException(problem, nameof(bucket));
@@ -128,7 +136,7 @@ public sealed class GcsClient
         string? pageToken = null;
         do
         {
-            var query = "?prefix=" + Uri.EscapeDataString(prefix)
+            var query = string.Create(CultureInfo.InvariantCulture, $"?prefix={Uri.EscapeDataString(prefix)}&maxResults={pageSize}")
                 + (pageToken is null ? string.Empty : "&pageToken=" + Uri.EscapeDataString(pageToken));
             using var request = new HttpRequestMessage(HttpMethod.Get, _transport.ListUri(bucket, query));
             using var response = await _transport.SendAsync(request, operation, idempotent: true, cancellationToken);

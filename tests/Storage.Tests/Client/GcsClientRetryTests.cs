@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using PullWorker.Storage.Client;
 using PullWorker.Storage.Tests.TestSupport;
 
@@ -47,6 +48,44 @@ public sealed class GcsClientRetryTests
         Assert.Multiple(() =>
         {
             Assert.That(metadata.Name, Is.EqualTo("out/a.json"));
+            Assert.That(handler.Requests, Has.Count.EqualTo(2));
+        });
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task GetMetadata_RetryBackoff_WaitsOnInjectedTimeProvider(CancellationToken cancellationToken)
+    {
+        var time = new FakeTimeProvider();
+        var firstAttempt = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new RecordingHandler(_ =>
+        {
+            if (firstAttempt.TrySetResult())
+            {
+                return RecordingHandler.Status(HttpStatusCode.ServiceUnavailable);
+            }
+
+            return RecordingHandler.ObjectResource("results-bucket", "out/a.json");
+        });
+        var hour = new Dictionary<string, string?> { ["Storage:RetryBaseDelay"] = "01:00:00", ["Storage:RetryMaxDelay"] = "01:00:00" };
+        await using var services = StorageServices.Build("http://127.0.0.1:1", handler, hour, time: time);
+
+        var metadata = services.Client().GetMetadataAsync(Object, cancellationToken);
+        await firstAttempt.Task.WaitAsync(cancellationToken);
+        var retriedBeforeTimeMoved = handler.Requests.Count > 1;
+
+        // The backoff timer is created just after the first response; advance until it has fired. Real time alone
+        // would take an hour.
+        while (!metadata.IsCompleted)
+        {
+            time.Advance(TimeSpan.FromHours(1));
+            await Task.WhenAny(metadata, Task.Delay(10, cancellationToken));
+        }
+
+        await metadata;
+        Assert.Multiple(() =>
+        {
+            Assert.That(retriedBeforeTimeMoved, Is.False);
             Assert.That(handler.Requests, Has.Count.EqualTo(2));
         });
     }
@@ -183,7 +222,7 @@ public sealed class GcsClientRetryTests
         Assert.Multiple(() =>
         {
             Assert.That(names, Is.EqualTo(new[] { "x/1", "x/2", "x/3" }));
-            Assert.That(handler.Requests[0].Uri.PathAndQuery, Is.EqualTo("/storage/v1/b/b-1/o?prefix=x%2F"));
+            Assert.That(handler.Requests[0].Uri.PathAndQuery, Is.EqualTo("/storage/v1/b/b-1/o?prefix=x%2F&maxResults=1000"));
         });
     }
 

@@ -10,7 +10,11 @@ namespace PullWorker.Storage.Tests.TestSupport;
 internal static class StorageServices
 {
     public static ServiceProvider Build(
-        string? emulatorHost, HttpMessageHandler? primaryHandler = null, IDictionary<string, string?>? settings = null)
+        string? emulatorHost,
+        HttpMessageHandler? primaryHandler = null,
+        IDictionary<string, string?>? settings = null,
+        Action<IHttpClientBuilder>? configureHttp = null,
+        TimeProvider? time = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -26,14 +30,20 @@ internal static class StorageServices
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var services = new ServiceCollection()
-            .AddLogging()
+        var services = new ServiceCollection().AddLogging();
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
+        services
             .AddGcsStorage(configuration);
         if (primaryHandler is not null)
         {
             services.AddHttpClient(GcsClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => primaryHandler);
         }
 
+        configureHttp?.Invoke(services.AddHttpClient(GcsClient.HttpClientName));
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
