@@ -166,7 +166,7 @@ internal sealed class AckQueue
         var gathering = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         lock (_lock)
         {
-            if (_closed || _pendingCount >= _flushThreshold)
+            if (_closed || _pendingCount == 0 || _pendingCount >= _flushThreshold)
             {
                 gathering.Dispose();
                 return;
@@ -200,10 +200,15 @@ internal sealed class AckQueue
     /// <summary>Stops accepting IDs and lets the loop send what is queued and end.</summary>
     public void Complete()
     {
+        CancellationTokenSource? gathering;
         lock (_lock)
         {
             _closed = true;
+            (gathering, _gathering) = (_gathering, null);
         }
+
+        gathering?.Cancel();
+        gathering?.Dispose();
 
         _wake.Writer.TryWrite(true);
         _wake.Writer.TryComplete();
