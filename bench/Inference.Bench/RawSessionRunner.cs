@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using Microsoft.ML.OnnxRuntime;
+
+namespace PullWorker.Inference.Bench;
+
+/// <summary>The baseline: one session, one pre-built batch, <c>Run</c> in a loop on one thread.</summary>
+internal static class RawSessionRunner
+{
+    public static double ItemsPerSecond(Scenario scenario, int batchSize)
+    {
+        using var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+        };
+        using var session = new InferenceSession(scenario.Model, options);
+        var batch = Enumerable.Range(0, batchSize).SelectMany(scenario.ItemValues).ToArray();
+        using var input = OrtValue.CreateTensorValueFromMemory(batch, [batchSize, .. scenario.ItemShape]);
+        using var runOptions = new RunOptions();
+        var outputNames = session.OutputNames.ToArray();
+        string[] inputNames = [scenario.Input];
+        OrtValue[] inputs = [input];
+
+        // Warm-up, then measure whole batches until the window has passed.
+        RunFor(TimeSpan.FromSeconds(1));
+        var (batches, elapsed) = RunFor(scenario.Window);
+        return batches * batchSize / elapsed.TotalSeconds;
+
+        (long Batches, TimeSpan Elapsed) RunFor(TimeSpan window)
+        {
+            var started = Stopwatch.GetTimestamp();
+            long batches = 0;
+            while (Stopwatch.GetElapsedTime(started) < window)
+            {
+                using var outputs = session.Run(runOptions, inputNames, inputs, outputNames);
+                batches++;
+            }
+
+            return (batches, Stopwatch.GetElapsedTime(started));
+        }
+    }
+}

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Hosting;
+
+namespace PullWorker.Emulator.PubSub;
+
+/// <summary>
+/// Keeps the embedded web host from reacting to Ctrl-C or SIGTERM itself (the default console lifetime
+/// would stop the server and swallow the signal): the emulator is stopped by whoever owns it, through
+/// <see cref="PubSubEmulator.DisposeAsync"/>, whether that is the CLI, a test or the worker's local mode.
+/// </summary>
+internal sealed class EmbeddedHostLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

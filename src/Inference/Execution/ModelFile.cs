@@ -1,0 +1,14 @@
+using System.Security.Cryptography;
+
+namespace PullWorker.Inference.Execution;
+
+/// <summary>A stage's model as loaded: where it came from, its bytes' hash and size, and how long loading took.</summary>
+/// <param name="Name">The stage name: the file name without extension, or the built-in stage's name.</param>
+/// <param name="Source">The local path, or <c>builtin:</c> plus the stage name.</param>
+/// <param name="Sha256">Lower-case hex SHA-256 of the model bytes.</param>
+/// <param name="SizeBytes">Size of the model bytes.</param>
+/// <param name="LoadTime">Time to read the bytes and create the session.</param>
+public sealed record ModelFile(string Name, string Source, string Sha256, long SizeBytes, TimeSpan LoadTime)
+{
+    internal static string HashOf(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+}

@@ -1,0 +1,114 @@
+using Microsoft.ML.OnnxRuntime;
+using PullWorker.Inference.Tensors;
+
+namespace PullWorker.Inference.Execution;
+
+/// <summary>
+/// Host buffers (pinned on CUDA) where one batch's inputs are assembled row by row, sized for the largest bucket,
+/// with a preallocated view of the first <c>b</c> rows for every bucket size <c>b</c>, which the upload copies.
+/// The batcher owns two, so batch k+1 is assembled while batch k runs.
+/// </summary>
+internal sealed class StagingSlot : IDisposable
+{
+    private readonly OrtValue[] _buffers;
+    private readonly nint[] _addresses;
+    private readonly long[] _rowBytes;
+    private readonly Dictionary<int, OrtValue[]> _views = [];
+
+    public StagingSlot(IReadOnlyList<TensorSpec> inputs, IReadOnlyList<int> bucketSizes, DeviceMemory memory)
+    {
+        Inputs = inputs;
+        Capacity = bucketSizes.Max();
+        _buffers = new OrtValue[inputs.Count];
+        _addresses = new nint[inputs.Count];
+        _rowBytes = new long[inputs.Count];
+        try
+        {
+            for (var i = 0; i < inputs.Count; i++)
+            {
+                _rowBytes[i] = inputs[i].ItemByteCount;
+                _buffers[i] = OrtValue.CreateAllocatedTensorValue(
+                    memory.HostAllocator, inputs[i].DataType.ToOrt(), [Capacity, .. inputs[i].ItemShape]);
+                _addresses[i] = AddressOf(_buffers[i]);
+            }
+
+            foreach (var size in bucketSizes)
+            {
+                _views[size] = [.. inputs.Select((spec, i) => OrtValue.CreateTensorValueWithData(
+                    memory.Host, spec.DataType.ToOrt(), [size, .. spec.ItemShape], _addresses[i], size * _rowBytes[i]))];
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    public IReadOnlyList<TensorSpec> Inputs { get; }
+
+    /// <summary>Rows the slot holds: the largest bucket.</summary>
+    public int Capacity { get; }
+
+    /// <summary>Copies one item's tensors into row <paramref name="row"/>.</summary>
+    public void WriteRow(int row, IReadOnlyDictionary<string, TensorData> tensors)
+    {
+        for (var i = 0; i < _buffers.Length; i++)
+        {
+            tensors[Inputs[i].Name].Bytes.CopyTo(RowSpan(i, row));
+        }
+    }
+
+    /// <summary>Fills every input's rows with zeros (the warm-up batch).</summary>
+    public void Clear()
+    {
+        foreach (var buffer in _buffers)
+        {
+            buffer.GetTensorMutableRawData().Clear();
+        }
+    }
+
+    /// <summary>
+    /// Fills rows [<paramref name="count"/>, <paramref name="bucketSize"/>) with copies of row 0: padding made of a
+    /// real item cannot make a batch fail that would have passed without it, and its results are dropped.
+    /// </summary>
+    public void Pad(int count, int bucketSize)
+    {
+        for (var i = 0; i < _buffers.Length; i++)
+        {
+            var first = RowSpan(i, 0);
+            for (var row = count; row < bucketSize; row++)
+            {
+                first.CopyTo(RowSpan(i, row));
+            }
+        }
+    }
+
+    /// <summary>Views over the first <paramref name="bucketSize"/> rows, one per input.</summary>
+    public IReadOnlyList<OrtValue> ViewsFor(int bucketSize) => _views[bucketSize];
+
+    public void Dispose()
+    {
+        foreach (var view in _views.Values.SelectMany(v => v))
+        {
+            view?.Dispose();
+        }
+
+        foreach (var buffer in _buffers)
+        {
+            buffer?.Dispose();
+        }
+    }
+
+    private Span<byte> RowSpan(int input, int row) =>
+        _buffers[input].GetTensorMutableRawData().Slice(checked((int)(row * _rowBytes[input])), (int)_rowBytes[input]);
+
+    private static unsafe nint AddressOf(OrtValue value)
+    {
+        // Native memory: the address is stable for the value's lifetime.
+        fixed (byte* data = value.GetTensorMutableRawData())
+        {
+            return (nint)data;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using PullWorker.Jobs;
+using PullWorker.Storage.Client;
+using PullWorker.Storage.Options;
+
+namespace PullWorker.Storage.Inputs;
+
+/// <summary>
+/// Fetches a job's <c>gs://</c> inputs: only from the configured buckets, only up to
+/// <see cref="StorageOptions.MaxInputBytes"/>, at most <see cref="StorageOptions.FetchConcurrency"/> at once.
+/// A job's own mistakes (a forbidden bucket, a missing or oversized object) come back as a <see cref="JobError"/>;
+/// anything else, such as Cloud Storage being unavailable after retries, throws so the message is redelivered.
+/// </summary>
+public sealed class InputFetcher : IDisposable
+{
+    public const string InputBucketsKey = "Worker:InputBuckets";
+
+    private readonly GcsClient _client;
+    private readonly HashSet<string> _allowedBuckets;
+    private readonly string _allowedList;
+    private readonly long _maxBytes;
+    private readonly SemaphoreSlim _inFlight;
+
+    /// <param name="allowedBuckets"><c>Worker:InputBuckets</c>: bucket names inputs may be read from.</param>
+    /// <exception cref="ArgumentException">A bucket name is invalid; the message names the key.</exception>
+    public InputFetcher(GcsClient client, IEnumerable<string> allowedBuckets, IOptions<StorageOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(allowedBuckets);
+        ArgumentNullException.ThrowIfNull(options);
+        _client = client;
+        _allowedBuckets = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var bucket in allowedBuckets)
+        {
+            if (GcsUri.BucketNameProblem(bucket ?? string.Empty) is { } problem)
+            {
+                throw new ArgumentException($"{InputBucketsKey}: {problem}", nameof(allowedBuckets));
+            }
+
+            _allowedBuckets.Add(bucket!);
+        }
+
+        _allowedList = _allowedBuckets.Count == 0 ? "none are configured" : "allowed: " + string.Join(", ", _allowedBuckets.Order(StringComparer.Ordinal));
+        _maxBytes = options.Value.MaxInputBytes;
+        _inFlight = new SemaphoreSlim(options.Value.FetchConcurrency);
+    }
+
+    /// <param name="inputName">The job's input name, for the error message.</param>
+    /// <param name="uri">The input's <c>uri</c> as the job gave it.</param>
+    /// <exception cref="GcsException">Not the job's fault (unavailable, denied to the worker): do not ack.</exception>
+    public async Task<InputFetchResult> FetchAsync(string inputName, string uri, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputName);
+        if (uri is null || !uri.StartsWith(GcsUri.Scheme, StringComparison.Ordinal))
+        {
+            return InputFetchResult.Failed(
+                JobErrorCode.InputForbidden, $"input '{inputName}': '{uri}' is not a gs:// URI; only gs:// inputs can be fetched");
+        }
+
+        if (!GcsUri.TryParse(uri, out var source, out var error) || source.ObjectName.Length == 0)
+        {
+            return InputFetchResult.Failed(
+                JobErrorCode.InputNotFound, $"input '{inputName}': {error ?? $"'{uri}' names no object"}");
+        }
+
+        if (!_allowedBuckets.Contains(source.Bucket))
+        {
+            return InputFetchResult.Failed(
+                JobErrorCode.InputForbidden,
+                $"input '{inputName}': bucket '{source.Bucket}' is not in {InputBucketsKey} ({_allowedList})");
+        }
+
+        await _inFlight.WaitAsync(cancellationToken);
+        try
+        {
+            return await FetchAllowedAsync(inputName, source, cancellationToken);
+        }
+        finally
+        {
+            _inFlight.Release();
+        }
+    }
+
+    public void Dispose() => _inFlight.Dispose();
+
+    private async Task<InputFetchResult> FetchAllowedAsync(string inputName, GcsUri source, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Metadata first: an oversized object is refused without transferring it, and pinning the generation
+            // means the bytes read are those of the object whose size was checked.
+            var metadata = await _client.GetMetadataAsync(source, cancellationToken);
+            if (metadata.Size > _maxBytes)
+            {
+                return TooLarge(inputName, new ObjectTooLargeException(source, metadata.Size, _maxBytes));
+            }
+
+            var data = await _client.DownloadAsync(source, _maxBytes, metadata.Generation, cancellationToken);
+            return InputFetchResult.Fetched(data);
+        }
+        catch (GcsException e) when (e.IsNotFound)
+        {
+            return InputFetchResult.Failed(JobErrorCode.InputNotFound, $"input '{inputName}': {source} does not exist");
+        }
+        catch (ObjectTooLargeException e)
+        {
+            return TooLarge(inputName, e);
+        }
+    }
+
+    private static InputFetchResult TooLarge(string inputName, ObjectTooLargeException e) => InputFetchResult.Failed(
+        JobErrorCode.TooLarge,
+        string.Create(CultureInfo.InvariantCulture, $"input '{inputName}': {e.Message} (Storage:MaxInputBytes)"));
+}

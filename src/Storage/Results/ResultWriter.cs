@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PullWorker.Jobs;
+using PullWorker.Jobs.Results;
+using PullWorker.Storage.Client;
+using PullWorker.Storage.Options;
+
+namespace PullWorker.Storage.Results;
+
+/// <summary>
+/// Writes each job's result document to <c>{results}{id}.json</c> exactly once (contract section 2): created with
+/// <c>ifGenerationMatch=0</c>, so a redelivered job never replaces a result, and a 412 counts as done. Callers may
+/// write concurrently; up to <see cref="StorageOptions.WriteConcurrency"/> uploads are in flight, the rest wait.
+/// </summary>
+public sealed partial class ResultWriter : IDisposable
+{
+    public const string ContentType = "application/json";
+    public const string MessageIdMetadataKey = "message-id";
+    public const string StatusMetadataKey = "status";
+
+    private static readonly GcsUploadOptions CreateOnly = new() { ContentType = ContentType, IfGenerationMatch = 0 };
+
+    private readonly GcsClient _client;
+    private readonly SemaphoreSlim _inFlight;
+    private readonly ILogger _logger;
+
+    /// <param name="results">
+    /// <c>Worker:Results</c>, a <c>gs://bucket/prefix/</c> URI. A prefix without a trailing <c>/</c> gets one, so
+    /// <c>gs://b/results</c> means the <c>results/</c> folder, as a user would expect.
+    /// </param>
+    public ResultWriter(GcsClient client, GcsUri results, IOptions<StorageOptions> options, ILogger<ResultWriter> logger)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(results);
+        ArgumentNullException.ThrowIfNull(options);
+        _client = client;
+        _logger = logger;
+        _inFlight = new SemaphoreSlim(options.Value.WriteConcurrency);
+        Results = results.ObjectName.Length == 0 || results.ObjectName.EndsWith('/')
+            ? results
+            : new GcsUri(results.Bucket, results.ObjectName + "/");
+    }
+
+    /// <summary>The bucket and prefix every result goes under.</summary>
+    public GcsUri Results { get; }
+
+    /// <summary>
+    /// Where the result of job <paramref name="id"/> goes. A <see cref="JobId"/> has no empty, <c>.</c> or
+    /// <c>..</c> segment and only URL-safe characters, so the name always stays under <see cref="Results"/>.
+    /// </summary>
+    public GcsUri ObjectFor(JobId id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var uri = new GcsUri(Results.Bucket, Results.ObjectName + id.Value + ".json");
+        Debug.Assert(uri.ObjectName.StartsWith(Results.ObjectName, StringComparison.Ordinal), "a result escaped its prefix");
+        return uri;
+    }
+
+    /// <summary>Writes <paramref name="result"/> unless a result for its job already exists.</summary>
+    /// <exception cref="GcsException">The write failed for good (after retries); the job's message must not be acked.</exception>
+    public async Task<ResultWriteOutcome> WriteAsync(JobResult result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var destination = ObjectFor(result.Id);
+        var content = result.ToUtf8Json();
+        var options = CreateOnly with
+        {
+            Metadata = new Dictionary<string, string>
+            {
+                [MessageIdMetadataKey] = result.MessageId,
+                [StatusMetadataKey] = result.Status == JobStatus.Ok ? "ok" : "error",
+            },
+        };
+
+        await _inFlight.WaitAsync(cancellationToken);
+        try
+        {
+            await _client.UploadAsync(destination, content, options, cancellationToken);
+            LogWritten(destination.ToString(), result.MessageId);
+            return ResultWriteOutcome.Written;
+        }
+        catch (GcsException e) when (e.IsPreconditionFailed)
+        {
+            LogAlreadyExisted(destination.ToString(), result.MessageId);
+            return ResultWriteOutcome.AlreadyExisted;
+        }
+        finally
+        {
+            _inFlight.Release();
+        }
+    }
+
+    public void Dispose() => _inFlight.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Wrote result {Destination} for message {MessageId}")]
+    private partial void LogWritten(string destination, string messageId);
+
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "Result {Destination} already existed; message {MessageId} was completed before and is left as it was")]
+    private partial void LogAlreadyExisted(string destination, string messageId);
+}

@@ -1,0 +1,3 @@
+using PullWorker.Worker.Hosting;
+
+return await WorkerHost.RunAsync(args);

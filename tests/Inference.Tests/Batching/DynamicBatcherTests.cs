@@ -1,0 +1,156 @@
+using Microsoft.Extensions.Time.Testing;
+using PullWorker.Inference.Batching;
+using PullWorker.Inference.Configuration;
+using PullWorker.Inference.Stages;
+using PullWorker.Inference.Tensors;
+using PullWorker.Inference.Tests.Execution;
+using PullWorker.Inference.Tests.Support;
+
+namespace PullWorker.Inference.Tests.Batching;
+
+public sealed class DynamicBatcherTests
+{
+    private static PipelineOptions Chain() => Pipelines.Of(ModelFiles.Chain(0), ModelFiles.Chain(1), ModelFiles.Chain(2));
+
+    private static InferenceItem ChainItem(float[] x) => InferenceItem.Single("x", TensorData.Float32(x, 4));
+
+    private static float[] DistinctRow(int i) => [i, -i, i * 0.5f, 1000 + i];
+
+    [Test]
+    public async Task ConcurrentItems_AcrossBatchesAndPadding_EachGetsItsOwnResult()
+    {
+        using var recorder = new MetricsRecorder();
+        await using var engine = await Pipelines.StartAsync(Chain(), new BatchingOptions { MaxBatchSize = 8 }, metrics: recorder.Metrics);
+        var warmUpRuns = recorder.Values("inference.batch.size").Count;
+        var rows = Enumerable.Range(0, 61).Select(DistinctRow).ToArray();
+        var results = await Task.WhenAll(rows.Select(row => engine.InferAsync(ChainItem(row), CancellationToken.None).AsTask())).DefaultTimeout();
+
+        Assert.Multiple(() =>
+        {
+            for (var i = 0; i < rows.Length; i++)
+            {
+                Assert.That(results[i].Outputs!["c"].AsSpan<float>().ToArray(), Is.EqualTo(PipelineTests.ExpectedChain(rows[i])).Within(1e-3f), $"item {i}");
+            }
+
+            Assert.That(recorder.Values("inference.batch.size").Skip(warmUpRuns).Sum(), Is.EqualTo(61), "padding rows are not counted");
+        });
+    }
+
+    [Test]
+    public async Task MaxBatchSize_ManyQueued_NoBatchExceedsCapAndAllItemsRun()
+    {
+        using var recorder = new MetricsRecorder();
+        await using var engine = await Pipelines.StartAsync(Chain(), new BatchingOptions { MaxBatchSize = 4 }, metrics: recorder.Metrics);
+        var warmUpRuns = recorder.Values("inference.batch.size").Count;
+        var rows = Enumerable.Range(0, 30).Select(DistinctRow).ToArray();
+        await Task.WhenAll(rows.Select(row => engine.InferAsync(ChainItem(row), CancellationToken.None).AsTask())).DefaultTimeout();
+
+        var sizes = recorder.Values("inference.batch.size").Skip(warmUpRuns).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(sizes, Has.All.InRange(1, 4));
+            Assert.That(sizes.Sum(), Is.EqualTo(30));
+        });
+    }
+
+    [Test]
+    public async Task MaxBatchSize_FullBatch_DispatchedWithoutWaitingForMaxDelay()
+    {
+        var time = new FakeTimeProvider();
+        using var recorder = new MetricsRecorder();
+        await using var engine = await Pipelines.StartAsync(
+            Chain(), new BatchingOptions { MaxBatchSize = 4, MaxDelay = TimeSpan.FromSeconds(10) }, time, recorder.Metrics);
+        var warmUpRuns = recorder.Values("inference.batch.size").Count;
+
+        // Fake time never moves: only a full batch may go.
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => engine.InferAsync(ChainItem(DistinctRow(i)), CancellationToken.None).AsTask())).DefaultTimeout();
+        Assert.Multiple(() =>
+        {
+            Assert.That(results.Select(r => r.IsSuccess), Has.All.True);
+            Assert.That(recorder.Values("inference.batch.size").Skip(warmUpRuns), Is.EqualTo(new[] { 4.0 }));
+        });
+    }
+
+    [Test]
+    public async Task MaxDelay_PartialBatch_WaitsUntilOldestItemHasWaitedMaxDelay()
+    {
+        var time = new FakeTimeProvider();
+        using var recorder = new MetricsRecorder();
+        await using var engine = await Pipelines.StartAsync(
+            Chain(), new BatchingOptions { MaxBatchSize = 4, MaxDelay = TimeSpan.FromMilliseconds(100) }, time, recorder.Metrics);
+        var warmUpRuns = recorder.Values("inference.batch.size").Count;
+        var heldWithThree = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        engine.Batcher.PartialBatchHeld += count =>
+        {
+            if (count == 3)
+            {
+                heldWithThree.TrySetResult();
+            }
+        };
+
+        var pending = Enumerable.Range(0, 3).Select(i => engine.InferAsync(ChainItem(DistinctRow(i)), CancellationToken.None).AsTask()).ToArray();
+        await heldWithThree.Task.DefaultTimeout();
+        time.Advance(TimeSpan.FromMilliseconds(99));
+        var earlyCompletions = pending.Count(t => t.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var results = await Task.WhenAll(pending).DefaultTimeout();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(earlyCompletions, Is.Zero);
+            Assert.That(results.Select(r => r.IsSuccess), Has.All.True);
+            Assert.That(recorder.Values("inference.batch.size").Skip(warmUpRuns), Is.EqualTo(new[] { 3.0 }), "one padded batch of 3");
+        });
+    }
+
+    [Test]
+    public async Task PoisonedItem_InFullBatch_IsolatedWithInferenceFailedOthersSucceed()
+    {
+        var time = new FakeTimeProvider();
+        using var recorder = new MetricsRecorder();
+        await using var engine = await Pipelines.StartAsync(
+            Pipelines.Of(ModelFiles.Poisoned), new BatchingOptions { MaxBatchSize = 8, MaxDelay = TimeSpan.FromSeconds(10) }, time, recorder.Metrics);
+        var rows = Enumerable.Range(0, 8).Select(i => i == 5 ? [SampleModels.PoisonSentinel, 1, 2, 3] : new float[] { i, i + 1, i + 2, i + 3 }).ToArray();
+
+        var results = await Task.WhenAll(rows.Select(row => engine.InferAsync(InferenceItem.Single("x", TensorData.Float32(row, 4)), CancellationToken.None).AsTask())).DefaultTimeout();
+
+        Assert.Multiple(() =>
+        {
+            for (var i = 0; i < rows.Length; i++)
+            {
+                if (i == 5)
+                {
+                    Assert.That(results[i].Error?.Code, Is.EqualTo("inference_failed"));
+                    Assert.That(results[i].Error?.Message, Does.Contain("indices element out of data bounds").IgnoreCase);
+                }
+                else
+                {
+                    Assert.That(results[i].Outputs!["y"].AsSpan<float>().ToArray(), Is.EqualTo(rows[i].Select(v => 2 * v).ToArray()), $"item {i}");
+                }
+            }
+
+            Assert.That(recorder.Values("inference.failures", "inference_failed"), Is.EqualTo(new[] { 1.0 }));
+        });
+    }
+
+    [Test]
+    public async Task Cancellation_TokenAlreadyCanceled_ThrowsAndOthersUnaffected()
+    {
+        await using var engine = await Pipelines.StartAsync(Chain());
+        using var canceled = new CancellationTokenSource();
+        await canceled.CancelAsync();
+
+        Assert.That(async () => await engine.InferAsync(ChainItem(DistinctRow(1)), canceled.Token), Throws.InstanceOf<OperationCanceledException>());
+        var result = await engine.InferAsync(ChainItem(DistinctRow(2)), CancellationToken.None).DefaultTimeout();
+        Assert.That(result.Outputs!["c"].AsSpan<float>().ToArray(), Is.EqualTo(PipelineTests.ExpectedChain(DistinctRow(2))).Within(1e-3f));
+    }
+
+    [Test]
+    public async Task Dispose_ItemsQueued_AllFinishBeforeDisposeReturns()
+    {
+        var engine = await Pipelines.StartAsync(Chain(), new BatchingOptions { MaxBatchSize = 2 });
+        var pending = Enumerable.Range(0, 10).Select(i => engine.InferAsync(ChainItem(DistinctRow(i)), CancellationToken.None).AsTask()).ToArray();
+        await engine.DisposeAsync().AsTask().DefaultTimeout();
+        Assert.That(pending.Select(t => t.IsCompletedSuccessfully && t.Result.IsSuccess), Has.All.True);
+    }
+}

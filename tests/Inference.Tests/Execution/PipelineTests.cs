@@ -1,0 +1,148 @@
+using PullWorker.Inference.Batching;
+using PullWorker.Inference.Configuration;
+using PullWorker.Inference.Execution;
+using PullWorker.Inference.Stages;
+using PullWorker.Inference.Tensors;
+using PullWorker.Inference.Tests.Support;
+
+namespace PullWorker.Inference.Tests.Execution;
+
+public sealed class PipelineTests
+{
+    private static PipelineOptions Chain() => Pipelines.Of(ModelFiles.Chain(0), ModelFiles.Chain(1), ModelFiles.Chain(2));
+
+    /// <summary>c = (2x + 1) M with M rows (1,0), (0,1), (1,1), (-1,0.5).</summary>
+    internal static float[] ExpectedChain(float[] x)
+    {
+        var b = x.Select(v => (2 * v) + 1).ToArray();
+        var m = SampleModels.ChainMatrix;
+        return [(b[0] * m[0]) + (b[1] * m[2]) + (b[2] * m[4]) + (b[3] * m[6]), (b[0] * m[1]) + (b[1] * m[3]) + (b[2] * m[5]) + (b[3] * m[7])];
+    }
+
+    [Test]
+    public async Task ThreeStageChain_OneItem_MatchesHandComputedValues()
+    {
+        await using var engine = await Pipelines.StartAsync(Chain());
+        var result = await engine.InferAsync(InferenceItem.Single("x", TensorData.Float32([1, 2, 3, 4], 4)), CancellationToken.None).DefaultTimeout();
+
+        // b = (3, 5, 7, 9); c0 = 3 + 7 - 9 = 1; c1 = 5 + 7 + 4.5 = 16.5.
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.IsSuccess, Is.True, result.Error?.Message);
+            Assert.That(result.Outputs!["c"].AsSpan<float>().ToArray(), Is.EqualTo(new[] { 1f, 16.5f }));
+            Assert.That(result.Outputs!["c"].Shape, Is.EqualTo(new long[] { 2 }));
+        });
+    }
+
+    [Test]
+    public async Task ThreeStageChain_CpuPath_CopiesOnceUpOnceDownAndNeverBetweenStages()
+    {
+        using var recorder = new MetricsRecorder();
+        await using var engine = await Pipelines.StartAsync(Chain(), metrics: recorder.Metrics);
+        await engine.InferAsync(InferenceItem.Single("x", TensorData.Float32([1, 2, 3, 4], 4)), CancellationToken.None).DefaultTimeout();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(engine.LastBatchTransfers, Is.EqualTo(new TransferCounts(Uploads: 1, Downloads: 1, InterStageHostCopies: 0)));
+            var executions = recorder.Values("inference.exec.count").Sum();
+            Assert.That(recorder.Values("inference.transfers", "upload").Sum(), Is.EqualTo(executions));
+            Assert.That(recorder.Values("inference.transfers", "download").Sum(), Is.EqualTo(executions));
+            Assert.That(recorder.Values("inference.transfers", "inter_stage").Sum(), Is.Zero);
+            Assert.That(recorder.Values("inference.compute_infer.duration", "chain1"), Is.Not.Empty);
+        });
+    }
+
+    [Test]
+    public async Task ThreeStageChain_TransfersThroughOnnxRuntimeSessions_GivesSameResults()
+    {
+        // The device path's copy mechanism (Identity sessions with IO binding), exercised on the CPU provider.
+        await using var engine = await Pipelines.StartAsync(Chain(), forceSessionTransfers: true);
+        var x = new[] { -1f, 0.5f, 2f, 8f };
+        var result = await engine.InferAsync(InferenceItem.Single("x", TensorData.Float32(x, 4)), CancellationToken.None).DefaultTimeout();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Outputs!["c"].AsSpan<float>().ToArray(), Is.EqualTo(ExpectedChain(x)).Within(1e-5f));
+            Assert.That(engine.LastBatchTransfers, Is.EqualTo(new TransferCounts(1, 1, 0)));
+        });
+    }
+
+    [Test]
+    public async Task OutputsSubset_IntermediateTensor_IsReturnedAlongsideFinal()
+    {
+        var options = Chain();
+        options.Outputs = ["a", "c"];
+        await using var engine = await Pipelines.StartAsync(options);
+        var result = await engine.InferAsync(InferenceItem.Single("x", TensorData.Float32([1, 2, 3, 4], 4)), CancellationToken.None).DefaultTimeout();
+        Assert.That(result.Outputs!["a"].AsSpan<float>().ToArray(), Is.EqualTo(new[] { 2f, 4f, 6f, 8f }));
+    }
+
+    [Test]
+    public async Task RenameMaps_StageInputFedByRenamedOutput_Wires()
+    {
+        var options = Chain();
+        options.Stages[0].Outputs["a"] = "doubled";
+        options.Stages[1].Inputs["a"] = "doubled";
+        await using var engine = await Pipelines.StartAsync(options);
+        var result = await engine.InferAsync(InferenceItem.Single("x", TensorData.Float32([1, 2, 3, 4], 4)), CancellationToken.None).DefaultTimeout();
+        Assert.That(result.Outputs!["c"].AsSpan<float>().ToArray(), Is.EqualTo(new[] { 1f, 16.5f }));
+    }
+
+    [Test]
+    public async Task DemoWithImageStage_RedAndCheckerboard_MeanColourAndSharpnessReadable()
+    {
+        var options = Pipelines.Of(ModelFiles.Demo);
+        options.Image = new ImagePreprocessingOptions { Width = 8, Height = 8 };
+        await using var engine = await Pipelines.StartAsync(options);
+
+        var red = Enumerable.Range(0, 64).SelectMany(_ => new byte[] { 255, 0, 0 }).ToArray();
+        var checker = Enumerable.Range(0, 64).SelectMany(i => ((i / 8) + (i % 8)) % 2 == 0 ? new byte[] { 255, 255, 255 } : new byte[] { 0, 0, 0 }).ToArray();
+        var redResult = engine.InferAsync(InferenceItem.Single("image", TensorData.ImagePixels(red, 8, 8)), CancellationToken.None).DefaultTimeout();
+        var checkerResult = engine.InferAsync(InferenceItem.Single("image", TensorData.ImagePixels(checker, 8, 8)), CancellationToken.None).DefaultTimeout();
+
+        // Flat red: channel means (1, 0, 0), no Laplacian response. Black/white checkerboard: each interior
+        // Laplacian is 4 * (opposite) - 4 * (self) = +-4, squared 16; channel means 0.5.
+        var redOutputs = (await redResult).Outputs!;
+        var checkerOutputs = (await checkerResult).Outputs!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(engine.Inputs.Single().ItemShape, Is.EqualTo(new long[] { 8, 8, 3 }));
+            Assert.That(redOutputs["mean_rgb"].AsSpan<float>().ToArray(), Is.EqualTo(new[] { 1f, 0f, 0f }).Within(1e-5f));
+            Assert.That(redOutputs["sharpness"].AsSpan<float>().ToArray(), Is.EqualTo(new[] { 0f }).Within(1e-4f));
+            Assert.That(checkerOutputs["mean_rgb"].AsSpan<float>().ToArray(), Is.EqualTo(new[] { 0.5f, 0.5f, 0.5f }).Within(1e-5f));
+            Assert.That(checkerOutputs["sharpness"].AsSpan<float>().ToArray(), Is.EqualTo(new[] { 16f }).Within(1e-3f));
+        });
+    }
+
+    [Test]
+    public async Task PostprocessingWithLabels_Logits_ReturnsTopScoresIndicesAndLabels()
+    {
+        var options = Pipelines.Of(ModelFiles.Logits3);
+        options.Postprocessing = new ClassificationOptions { TopK = 2, Labels = ModelFiles.WriteText("labels.txt", "cat\ndog\nbird\n") };
+        await using var engine = await Pipelines.StartAsync(options);
+        var result = await engine.InferAsync(
+            InferenceItem.Single("features", TensorData.Float32([0f, MathF.Log(2), MathF.Log(3)], 3)), CancellationToken.None).DefaultTimeout();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Outputs!["scores"].AsSpan<float>().ToArray(), Is.EqualTo(new[] { 0.5f, 1f / 3f }).Within(1e-6f));
+            Assert.That(result.Outputs!["indices"].AsSpan<long>().ToArray(), Is.EqualTo(new long[] { 2, 1 }));
+            Assert.That(result.Outputs!["labels"].AsStrings(), Is.EqualTo(new[] { "bird", "dog" }));
+            Assert.That(engine.Models.Select(m => m.Name), Is.EqualTo(new[] { "logits3", "classification_postprocessing" }));
+        });
+    }
+
+    [Test]
+    public async Task WarmUp_Completed_EngineReadyWithEveryBucket()
+    {
+        var engine = InferenceEngine.Create(Chain(), new BatchingOptions { MaxBatchSize = 6 });
+        await using (engine)
+        {
+            Assert.That(engine.IsReady, Is.False);
+            await engine.WarmUpAsync(CancellationToken.None).DefaultTimeout();
+            Assert.Multiple(() =>
+            {
+                Assert.That(engine.IsReady, Is.True);
+                Assert.That(engine.BatchSizes, Is.EqualTo(new[] { 1, 2, 4, 6 }));
+            });
+        }
+    }
+}

@@ -1,0 +1,13 @@
+namespace PullWorker.Inference.Tests.Support;
+
+/// <summary>Bounds every await in the tests.</summary>
+internal static class TaskTimeouts
+{
+    public static readonly TimeSpan Default = TimeSpan.FromSeconds(30);
+
+    public static Task<T> DefaultTimeout<T>(this Task<T> task) => task.WaitAsync(Default);
+
+    public static Task<T> DefaultTimeout<T>(this ValueTask<T> task) => task.AsTask().WaitAsync(Default);
+
+    public static Task DefaultTimeout(this Task task) => task.WaitAsync(Default);
+}
