@@ -15,7 +15,7 @@ internal static class SubscriberBenchmark
     private const string Project = "bench-project";
     private const int MessageBytes = 64;
 
-    public static async Task<int> RunAsync(int count, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(int count, int streams, CancellationToken cancellationToken)
     {
         await using var emulator = await PubSubEmulator.StartAsync(EmulatorOptions.DynamicPorts, cancellationToken);
         var connection = PubSubConnectionOptions.ForEmulator(emulator.EmulatorHost);
@@ -27,8 +27,8 @@ internal static class SubscriberBenchmark
         var published = await PublishAsync(connection, topic, count, cancellationToken);
         Console.WriteLine($"published {count:N0} messages of {MessageBytes} B to two subscriptions: {published:N0} msg/s");
 
-        var oursRate = await RunOursAsync(connection, ours, count, emulator, cancellationToken);
-        Console.WriteLine($"pullworker subscriber : {oursRate,10:N0} msg/s");
+        var oursRate = await RunOursAsync(connection, new SubscriberSettings { Subscription = ours, StreamCount = streams }, count, emulator, cancellationToken);
+        Console.WriteLine($"pullworker subscriber : {oursRate,10:N0} msg/s ({streams} streams)");
         var nodeRate = await RunNodeAsync(emulator.EmulatorHost, node, count, emulator, cancellationToken);
         Console.WriteLine($"@google-cloud/pubsub  : {nodeRate,10:N0} msg/s");
         Console.WriteLine($"ratio (ours / node)   : {oursRate / nodeRate:F2}");
@@ -64,10 +64,10 @@ internal static class SubscriberBenchmark
 
     /// <summary>From start to every message received and every ack flushed (the stop waits for the flush).</summary>
     private static async Task<double> RunOursAsync(
-        PubSubConnectionOptions options, string subscription, int count, PubSubEmulator emulator, CancellationToken cancellationToken)
+        PubSubConnectionOptions options, SubscriberSettings settings, int count, PubSubEmulator emulator, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        var subscriber = await PubSubSubscriber.StartAsync(new SubscriberSettings { Subscription = subscription }, options, cancellationToken: cancellationToken);
+        var subscriber = await PubSubSubscriber.StartAsync(settings, options, cancellationToken: cancellationToken);
         var reader = subscriber.Messages;
         var received = 0;
         while (received < count && await reader.WaitToReadAsync(cancellationToken))
@@ -81,7 +81,7 @@ internal static class SubscriberBenchmark
 
         await subscriber.StopAsync(TimeSpan.FromSeconds(30), cancellationToken);
         var elapsed = watch.Elapsed;
-        Verify(emulator, subscription, count);
+        Verify(emulator, settings.Subscription, count);
         return count / elapsed.TotalSeconds;
     }
 
@@ -109,10 +109,16 @@ internal static class SubscriberBenchmark
         return result.RootElement.GetProperty("messagesPerSecond").GetDouble();
     }
 
-    /// <summary>A rate only counts if every message was acked exactly as the service sees it.</summary>
+    /// <summary>A rate only counts if every message was acked as the service sees it (given a moment to settle).</summary>
     private static void Verify(PubSubEmulator emulator, string subscription, int count)
     {
         var stats = emulator.GetStats(subscription);
+        for (var wait = 0; wait < 50 && (stats.Backlog != 0 || stats.Acked < count); wait++)
+        {
+            Thread.Sleep(100);
+            stats = emulator.GetStats(subscription);
+        }
+
         if (stats.Backlog != 0 || stats.Acked < count)
         {
             throw new InvalidOperationException($"{subscription}: {stats} after the run; expected {count} acked and no backlog");

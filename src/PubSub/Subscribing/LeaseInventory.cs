@@ -125,7 +125,7 @@ internal sealed class LeaseInventory : ILeaseOwner
         Dispatch();
     }
 
-    public Task<AckOutcome> Settle(LeasedMessage message, Settlement settlement, TimeSpan nackDelay)
+    public void Settle(LeasedMessage message, Settlement settlement, TimeSpan nackDelay, TaskCompletionSource<AckOutcome>? outcome)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(nackDelay, TimeSpan.Zero);
         lock (_lock)
@@ -143,8 +143,7 @@ internal sealed class LeaseInventory : ILeaseOwner
             _histogram.Record(_time.GetUtcNow() - message.ReceivedAt);
         }
 
-        var completion = new TaskCompletionSource<AckOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var pending = new PendingAck(message.AckId, outcome => completion.TrySetResult(outcome));
+        var pending = new PendingAck(message.AckId, outcome is null ? null : result => outcome.TrySetResult(result));
         if (settlement == Settlement.Ack)
         {
             _acks.Enqueue(AckKind.Ack, 0, pending);
@@ -157,7 +156,6 @@ internal sealed class LeaseInventory : ILeaseOwner
 
         Settled?.Invoke(settlement, 1);
         Dispatch();
-        return completion.Task;
     }
 
     /// <summary>Completes when there is room to hold more messages; the pull loop waits here before reading on.</summary>
@@ -297,7 +295,7 @@ internal sealed class LeaseInventory : ILeaseOwner
     {
         try
         {
-            _ = Settle(message, settlement, TimeSpan.Zero);
+            Settle(message, settlement, TimeSpan.Zero, outcome: null);
             return true;
         }
         catch (InvalidOperationException)

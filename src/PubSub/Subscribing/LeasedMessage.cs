@@ -52,21 +52,26 @@ public sealed class LeasedMessage
 
     /// <summary>Acknowledges the message. Redelivery stops once the service has the ack.</summary>
     /// <exception cref="InvalidOperationException">The message was already acked or nacked.</exception>
-    public void Ack() => _ = _owner.Settle(this, Settlement.Ack, TimeSpan.Zero);
+    public void Ack() => _owner.Settle(this, Settlement.Ack, TimeSpan.Zero, outcome: null);
 
     /// <summary>Acknowledges and reports what the service said (exactly-once: per message).</summary>
-    public Task<AckOutcome> AckAsync(CancellationToken cancellationToken) =>
-        _owner.Settle(this, Settlement.Ack, TimeSpan.Zero).WaitAsync(cancellationToken);
+    public Task<AckOutcome> AckAsync(CancellationToken cancellationToken) => SettleAsync(Settlement.Ack, TimeSpan.Zero, cancellationToken);
 
     /// <summary>
     /// Gives the message back. With a delay the lease is set to it (ceiling to whole seconds, at most
     /// 600 s) so redelivery waits that long; with none it is redelivered at once.
     /// </summary>
     /// <exception cref="InvalidOperationException">The message was already acked or nacked.</exception>
-    public void Nack(TimeSpan delay = default) => _ = _owner.Settle(this, Settlement.Nack, delay);
+    public void Nack(TimeSpan delay = default) => _owner.Settle(this, Settlement.Nack, delay, outcome: null);
 
-    public Task<AckOutcome> NackAsync(TimeSpan delay, CancellationToken cancellationToken) =>
-        _owner.Settle(this, Settlement.Nack, delay).WaitAsync(cancellationToken);
+    public Task<AckOutcome> NackAsync(TimeSpan delay, CancellationToken cancellationToken) => SettleAsync(Settlement.Nack, delay, cancellationToken);
+
+    private Task<AckOutcome> SettleAsync(Settlement settlement, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var outcome = new TaskCompletionSource<AckOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _owner.Settle(this, settlement, delay, outcome);
+        return outcome.Task.WaitAsync(cancellationToken);
+    }
 
     public override string ToString() => $"message {MessageId} ({Size} B, attempt {DeliveryAttempt})";
 }
@@ -94,5 +99,6 @@ internal enum Settlement
 /// <summary>Where a message's settlement goes: the subscriber's lease inventory.</summary>
 internal interface ILeaseOwner
 {
-    Task<AckOutcome> Settle(LeasedMessage message, Settlement settlement, TimeSpan nackDelay);
+    /// <summary>Settles the message; <paramref name="outcome"/>, when given, learns what the service said.</summary>
+    void Settle(LeasedMessage message, Settlement settlement, TimeSpan nackDelay, TaskCompletionSource<AckOutcome>? outcome);
 }

@@ -56,7 +56,8 @@ public sealed class PubSubSubscriber : IAsyncDisposable
         _inventory = null!;
         _metrics = new SubscriberMetrics(name, () => _inventory.HandedOut);
         var sender = new AckSender(new GrpcAckTransport(connection, name, time), time, () => _timing.ExactlyOnce, logger);
-        _acks = new AckQueue(name, sender, settings.AckFlushInterval, time, (_, latency) => _metrics.AckLatency(latency));
+        // A quarter of the flow-control window waiting for the flush is worth a request of its own.
+        _acks = new AckQueue(name, sender, settings.AckFlushInterval, time, settings.MaxOutstandingMessages / 4, (_, latency) => _metrics.AckLatency(latency));
         _inventory = new LeaseInventory(settings, _timing, _timing.Histogram, _acks, _messages.Writer, time);
         _inventory.Settled += (settlement, count) =>
         {

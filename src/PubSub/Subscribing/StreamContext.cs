@@ -15,17 +15,20 @@ internal sealed record StreamContext(
     ILogger Logger)
 {
     /// <summary>
-    /// Opens a stream. The flow limits are the subscriber's split across its streams: the service applies
-    /// them per stream, so sending the full limits on each would let it push StreamCount times too many
-    /// (google-cloud-dotnet#10358), where they would wait and age in the held queue.
+    /// Opens a stream. The service applies max_outstanding_* per stream and counts a message until its ack
+    /// arrives, so the budgets sent are sized on purpose: the full limits on every stream would let it
+    /// push StreamCount times too many, to wait and age in the held queue (google-cloud-dotnet#10358);
+    /// exactly the limits split across streams would stall the pipe for every ack-flush round trip.
+    /// Twice the limits, split, keeps the next batch in flight while the handler holds its maximum; the
+    /// held queue (itself bounded by the limits) absorbs it, leased.
     /// </summary>
     public StreamingPullRequest FirstRequest() => new()
     {
         Subscription = Subscription,
         StreamAckDeadlineSeconds = Timing.DeadlineSeconds,
         ClientId = ClientId,
-        MaxOutstandingMessages = CeilingDivide(Settings.MaxOutstandingMessages, Settings.StreamCount),
-        MaxOutstandingBytes = CeilingDivide(Settings.MaxOutstandingBytes, Settings.StreamCount),
+        MaxOutstandingMessages = CeilingDivide(2L * Settings.MaxOutstandingMessages, Settings.StreamCount),
+        MaxOutstandingBytes = CeilingDivide(2 * Settings.MaxOutstandingBytes, Settings.StreamCount),
         ProtocolVersion = 1,
     };
 

@@ -5,7 +5,9 @@ namespace PullWorker.PubSub.Subscribing.Acking;
 /// <summary>
 /// Collects acks, receipt modacks, nacks and extensions and sends them in batches about every
 /// <see cref="SubscriberSettings.AckFlushInterval"/>: acks first, extensions last, each request within
-/// the service's size limits, at most <see cref="MaxConcurrentRequests"/> at a time.
+/// the service's size limits, at most <see cref="MaxConcurrentRequests"/> at a time. Once
+/// <c>flushThreshold</c> IDs are waiting they go at once: the service counts a message against the
+/// stream's flow-control budget until its ack arrives, so a long gather would starve the pipe.
 /// </summary>
 /// <remarks>
 /// The pending lists are not bounded by a capacity because they cannot outgrow the leases: every leased
@@ -19,6 +21,7 @@ internal sealed class AckQueue
     private readonly TimeProvider _time;
     private readonly TimeSpan _flushInterval;
     private readonly int _fixedBytes;
+    private readonly int _flushThreshold;
     private readonly Action<AckBatch, TimeSpan>? _onSent;
     private readonly Lock _lock = new();
     private readonly List<PendingAck> _acks = [];
@@ -31,9 +34,17 @@ internal sealed class AckQueue
     private long _oldestPending;
     private int _pendingCount;
     private bool _closed;
+    private CancellationTokenSource? _gathering;
 
-    public AckQueue(string subscription, AckSender sender, TimeSpan flushInterval, TimeProvider time, Action<AckBatch, TimeSpan>? onSent = null)
+    public AckQueue(
+        string subscription,
+        AckSender sender,
+        TimeSpan flushInterval,
+        TimeProvider time,
+        int flushThreshold = AckBatching.MaxIdsPerRequest,
+        Action<AckBatch, TimeSpan>? onSent = null)
     {
+        _flushThreshold = Math.Clamp(flushThreshold, 1, AckBatching.MaxIdsPerRequest);
         _sender = sender;
         _time = time;
         _flushInterval = flushInterval;
@@ -54,7 +65,7 @@ internal sealed class AckQueue
 
     public void Enqueue(AckKind kind, int deadlineSeconds, PendingAck item) => Enqueue(kind, deadlineSeconds, [item]);
 
-    /// <summary>Queues IDs; after <see cref="CompleteAsync"/> they fail at once as transient failures.</summary>
+    /// <summary>Queues IDs; after <see cref="Complete"/> they fail at once as transient failures.</summary>
     public void Enqueue(AckKind kind, int deadlineSeconds, IReadOnlyCollection<PendingAck> items)
     {
         if (items.Count == 0)
@@ -62,10 +73,13 @@ internal sealed class AckQueue
             return;
         }
 
+        CancellationTokenSource? flushNow = null;
+        var accepted = false;
         lock (_lock)
         {
             if (!_closed)
             {
+                accepted = true;
                 if (_pendingCount == 0)
                 {
                     _oldestPending = _time.GetTimestamp();
@@ -88,9 +102,24 @@ internal sealed class AckQueue
                     list.AddRange(items);
                 }
 
-                _wake.Writer.TryWrite(true);
-                return;
+                if (_pendingCount >= _flushThreshold)
+                {
+                    (flushNow, _gathering) = (_gathering, null);
+                }
             }
+        }
+
+        if (accepted)
+        {
+            _wake.Writer.TryWrite(true);
+            if (flushNow is not null)
+            {
+                // Taken from the gathering loop, so ours to cancel and dispose.
+                flushNow.Cancel();
+                flushNow.Dispose();
+            }
+
+            return;
         }
 
         var stopped = new AckOutcome(AckStatus.TransientFailure, "subscriber stopped");
@@ -100,7 +129,7 @@ internal sealed class AckQueue
         }
     }
 
-    /// <summary>The flush loop; ends once <see cref="CompleteAsync"/> was called and everything queued was sent.</summary>
+    /// <summary>The flush loop; ends once <see cref="Complete"/> was called and everything queued was sent.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         try
@@ -108,11 +137,7 @@ internal sealed class AckQueue
             while (await _wake.Reader.WaitToReadAsync(cancellationToken))
             {
                 _wake.Reader.TryRead(out _);
-                if (!IsClosed)
-                {
-                    // Gather for one interval so IDs go out in few requests; a hard stop cancels the wait.
-                    await Task.Delay(_flushInterval, _time, cancellationToken);
-                }
+                await GatherAsync(cancellationToken);
 
                 foreach (var batch in TakeBatches())
                 {
@@ -135,13 +160,55 @@ internal sealed class AckQueue
         }
     }
 
+    /// <summary>Waits one flush interval so IDs go out in few requests, unless enough are already waiting.</summary>
+    private async Task GatherAsync(CancellationToken cancellationToken)
+    {
+        var gathering = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        lock (_lock)
+        {
+            if (_closed || _pendingCount == 0 || _pendingCount >= _flushThreshold)
+            {
+                gathering.Dispose();
+                return;
+            }
+
+            _gathering = gathering;
+        }
+
+        try
+        {
+            await Task.Delay(_flushInterval, _time, gathering.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Enough IDs arrived: flush now.
+        }
+        finally
+        {
+            // Whoever takes the source from the field disposes it: Enqueue when it cut the wait short.
+            lock (_lock)
+            {
+                if (_gathering == gathering)
+                {
+                    _gathering = null;
+                    gathering.Dispose();
+                }
+            }
+        }
+    }
+
     /// <summary>Stops accepting IDs and lets the loop send what is queued and end.</summary>
     public void Complete()
     {
+        CancellationTokenSource? gathering;
         lock (_lock)
         {
             _closed = true;
+            (gathering, _gathering) = (_gathering, null);
         }
+
+        gathering?.Cancel();
+        gathering?.Dispose();
 
         _wake.Writer.TryWrite(true);
         _wake.Writer.TryComplete();
