@@ -54,6 +54,7 @@ public sealed partial class JobPipeline(
     private ResultWriter? _resultWriter;
     private InputFetcher? _inputFetcher;
     private Task _running = Task.CompletedTask;
+    private int _disposed;
 
     /// <summary>The engine once started; the demo and tests read its inputs and transfer counts.</summary>
     public InferenceEngine? Engine => _engine;
@@ -115,6 +116,12 @@ public sealed partial class JobPipeline(
 
     public async ValueTask DisposeAsync()
     {
+        // The container disposes this once as itself and once as the hosted service it also is.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (_subscriber is not null)
         {
             await _subscriber.DisposeAsync();
