@@ -30,9 +30,9 @@ public sealed class DecoderEnvironment
     private static StorageEmulator? s_emulator;
     private static InputFetcher? s_fetcher;
 
-    public static StorageEmulator Emulator => s_emulator ?? throw new InvalidOperationException("not set up");
+    public static StorageEmulator StorageServer => s_emulator ?? throw new InvalidOperationException("not set up");
 
-    public static GcsClient Storage { get; private set; } = null!;
+    public static GcsClient StorageClient { get; private set; } = null!;
 
     /// <summary>Demo model behind the image preprocessing stage: <c>image</c> uint8 [24, 32, 3], warmed up.</summary>
     public static InferenceEngine ImagePipeline { get; private set; } = null!;
@@ -73,8 +73,8 @@ public sealed class DecoderEnvironment
         s_emulator = await StorageEmulator.StartAsync(EmulatorOptions.DynamicPorts, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         s_emulator.CreateBucket(InputBucket);
         var storageOptions = Microsoft.Extensions.Options.Options.Create(new StorageOptions { EmulatorHost = s_emulator.EmulatorHost });
-        Storage = new GcsClient(new HttpClient(), storageOptions, TimeProvider.System, NullLogger<GcsClient>.Instance);
-        s_fetcher = new InputFetcher(Storage, [InputBucket], storageOptions);
+        StorageClient = new GcsClient(new HttpClient(), storageOptions, TimeProvider.System, NullLogger<GcsClient>.Instance);
+        s_fetcher = new InputFetcher(StorageClient, [InputBucket], storageOptions);
 
         var image = Pipeline("demo", SampleModels.Demo());
         image.Image = new ImagePreprocessingOptions { Width = ImageWidth, Height = ImageHeight };
