@@ -17,4 +17,19 @@ public static class JobErrorCodeExtensions
         JobErrorCode.InferenceFailed => "inference_failed",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "not a JobErrorCode"),
     };
+
+    /// <summary>The code whose contract name is <paramref name="wireName"/>.</summary>
+    /// <exception cref="ArgumentException">No code has that name.</exception>
+    public static JobErrorCode FromWireName(string wireName)
+    {
+        foreach (var code in Enum.GetValues<JobErrorCode>())
+        {
+            if (code.ToWireName() == wireName)
+            {
+                return code;
+            }
+        }
+
+        throw new ArgumentException($"'{wireName}' is not a contract error code", nameof(wireName));
+    }
 }

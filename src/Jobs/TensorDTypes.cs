@@ -18,6 +18,9 @@ public static class TensorDTypes
     public const string UInt64 = "uint64";
     public const string Bool = "bool";
 
+    /// <summary>Outputs only: labels from the built-in classification stage.</summary>
+    public const string String = "string";
+
     /// <summary>The dtype name of <typeparamref name="T"/>.</summary>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not a tensor element type.</exception>
     public static string NameOf<T>()

@@ -277,6 +277,7 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
         var started = _time.GetTimestamp();
         foreach (var item in batch.Items)
         {
+            item.MarkOnDevice();
             _metrics.RecordQueueTime(_time.GetElapsedTime(item.EnqueuedAt, started));
         }
 

@@ -33,6 +33,12 @@ internal sealed class PendingItem : IDisposable
 
     public bool Fail(Exception exception) => _result.TrySetException(exception);
 
+    /// <summary>
+    /// Its batch is on the device: from now on the owner's cancellation no longer withdraws it. The work happens
+    /// anyway, and a draining worker must get the results that are already being computed, not throw them away.
+    /// </summary>
+    public void MarkOnDevice() => _registration.Dispose();
+
     public void Dispose() => _registration.Dispose();
 
     private void Cancel() => _result.TrySetCanceled(CancellationToken);

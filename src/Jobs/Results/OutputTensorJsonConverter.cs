@@ -34,6 +34,8 @@ public sealed class OutputTensorJsonConverter : JsonConverter<OutputTensor>
             TensorDTypes.UInt32 => Create(data, shape, e => e.GetUInt32()),
             TensorDTypes.UInt64 => Create(data, shape, e => e.GetUInt64()),
             TensorDTypes.Bool => Create(data, shape, e => e.GetBoolean()),
+            TensorDTypes.String => new StringOutputTensor(
+                [.. data.EnumerateArray().Select(e => e.GetString() ?? throw new JsonException("a string tensor holds no nulls"))], shape),
             _ => throw new JsonException($"unknown dtype '{dtype}'"),
         };
     }

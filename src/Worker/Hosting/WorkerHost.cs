@@ -1,17 +1,59 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using PullWorker.Inference.Devices;
+using PullWorker.PubSub;
 using PullWorker.Worker.Observability;
+using PullWorker.Worker.Options;
 
 namespace PullWorker.Worker.Hosting;
 
 /// <summary>Builds and runs the daemon: the pipeline as a hosted service beside a small health port.</summary>
 public static class WorkerHost
 {
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>Builds the host; <paramref name="configure"/> lets the demo and tests add configuration.</summary>
+    public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
-        await using var app = builder.Build();
+        configure?.Invoke(builder.Configuration);
+        builder.AddWorkerObservability();
+        builder.Services.AddWorker(builder.Configuration);
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+            kestrel.ListenAnyIP(context.Configuration.GetValue(HealthOptions.Section + ":Port", new HealthOptions().Port)));
+        var app = builder.Build();
         app.MapHealthEndpoints();
-        await app.RunAsync();
-        return 0;
+        return app;
     }
+
+    /// <summary>
+    /// Runs until SIGTERM/SIGINT (or a preemption notice) and a drain. 0 after a clean drain; 1 with one line on
+    /// standard error when start-up fails, saying what to fix.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        try
+        {
+            await using var app = Build(args);
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Exception e) when (StartupProblem(e) is { } problem)
+        {
+            await Console.Error.WriteLineAsync($"pullworker: {problem}");
+            return 1;
+        }
+    }
+
+    /// <summary>The one line to print for a start-up failure a user can fix, or null for a bug (which propagates).</summary>
+    public static string? StartupProblem(Exception exception) => exception switch
+    {
+        OptionsValidationException e => string.Join("; ", e.Failures),
+        PubSubConfigurationException e => e.Message,
+        DeviceUnavailableException e => e.Message,
+        InvalidOperationException e => e.Message,
+        AggregateException { InnerExceptions.Count: 1 } e => StartupProblem(e.InnerException!),
+        IOException e => e.Message,
+        _ => null,
+    };
 }

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using PullWorker.Inference.Configuration;
+using PullWorker.Jobs.Parsing;
+using PullWorker.Storage;
+using PullWorker.Worker.Decoding;
+using PullWorker.Worker.Lifecycle;
+using PullWorker.Worker.Observability;
+using PullWorker.Worker.Options;
+using PullWorker.Worker.Pipeline;
+
+namespace PullWorker.Worker.Hosting;
+
+/// <summary>The worker's services: its options (validated at start), storage, the pipeline and its watchers.</summary>
+public static class WorkerServiceCollectionExtensions
+{
+    public static IServiceCollection AddWorker(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddValidatedOptions<WorkerOptions, WorkerOptionsValidator>(configuration, WorkerOptions.Section);
+        services.AddValidatedOptions<FlowControlOptions, FlowControlOptionsValidator>(configuration, FlowControlOptions.Section);
+        services.AddOptions<ShutdownOptions>().Bind(configuration.GetSection(ShutdownOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<JobParserOptions>().Bind(configuration.GetSection(JobParserOptions.SectionName));
+        services.AddOptions<ImageDecodingOptions>().Bind(configuration.GetSection(ImageDecodingOptions.SectionName));
+        services.AddInferenceOptions(configuration);
+        services.AddGcsStorage(configuration);
+
+        // The drain must fit inside the host's own stop timeout, with a little room for the rest to stop.
+        services.AddOptions<Microsoft.Extensions.Hosting.HostOptions>()
+            .Configure<IOptions<ShutdownOptions>>((host, shutdown) => host.ShutdownTimeout = shutdown.Value.Grace + TimeSpan.FromSeconds(3));
+
+        services.AddSingleton<Readiness>();
+        services.AddSingleton<WorkerMetrics>();
+        services.AddSingleton<JobPipeline>();
+        services.AddHostedService(provider => provider.GetRequiredService<JobPipeline>());
+        services.AddHttpClient<PreemptionWatcher>(client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddHostedService<PreemptionWatcher>();
+        return services;
+    }
+
+    private static void AddValidatedOptions<TOptions, TValidator>(this IServiceCollection services, IConfiguration configuration, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+    }
+}

@@ -1,0 +1,25 @@
+namespace PullWorker.Worker.Options;
+
+/// <summary>Section <c>Worker</c>: where jobs come from and where results go.</summary>
+public sealed class WorkerOptions
+{
+    public const string Section = "Worker";
+
+    /// <summary><c>projects/{project}/subscriptions/{name}</c> to pull jobs from. Required.</summary>
+    public string Subscription { get; set; } = string.Empty;
+
+    /// <summary><c>gs://bucket/prefix/</c> where each job's result object goes. Required.</summary>
+    public string Results { get; set; } = string.Empty;
+
+    /// <summary>Buckets <c>gs://</c> inputs may be read from; an input elsewhere gets <c>input_forbidden</c>.</summary>
+    public List<string> InputBuckets { get; set; } = [];
+
+    /// <summary>
+    /// CPU workers that parse jobs, fetch inputs and decode images while the device runs. Default: one per core,
+    /// since decoding is CPU-bound and the device thread mostly waits on the device.
+    /// </summary>
+    public int DecodeWorkers { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Result uploads in flight at once; uploads are latency-bound, so many overlap cheaply.</summary>
+    public int ResultWriters { get; set; } = 32;
+}
