@@ -14,10 +14,11 @@ public static class ClassACrossover
     }
 
     /// <summary>
-    /// The throughput at which Class A cost meets VM cost, from a sweep in ascending throughput: the first pair
-    /// of neighbours where (Class A − VM) changes sign, interpolated linearly on log(throughput); null if none.
+    /// The input value (throughput, burst size...) at which Class A cost meets VM cost, from a sweep in ascending
+    /// value: the first pair of neighbours where (Class A − VM) changes sign, interpolated linearly on log(value);
+    /// null if the sign never changes.
     /// </summary>
-    public static double? FromSweep(IReadOnlyList<(double JobsPerSecond, CostBreakdown Cost)> sweep)
+    public static double? FromSweep(IReadOnlyList<(double Value, CostBreakdown Cost)> sweep)
     {
         for (var i = 1; i < sweep.Count; i++)
         {
@@ -25,14 +26,14 @@ public static class ClassACrossover
             var after = (double)(sweep[i].Cost.ClassA - sweep[i].Cost.Vm);
             if (before == 0)
             {
-                return sweep[i - 1].JobsPerSecond;
+                return sweep[i - 1].Value;
             }
 
             if (Math.Sign(before) != Math.Sign(after))
             {
                 var fraction = before / (before - after);
-                var logLow = Math.Log(sweep[i - 1].JobsPerSecond);
-                var logHigh = Math.Log(sweep[i].JobsPerSecond);
+                var logLow = Math.Log(sweep[i - 1].Value);
+                var logHigh = Math.Log(sweep[i].Value);
                 return Math.Exp(logLow + (fraction * (logHigh - logLow)));
             }
         }

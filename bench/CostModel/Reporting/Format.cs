@@ -13,5 +13,5 @@ internal static class Format
 
     public static string Number(double value, string format = "F2") => value.ToString(format, CultureInfo.InvariantCulture);
 
-    public static string Percent(double share) => (share * 100).ToString("F0", CultureInfo.InvariantCulture) + " %";
+    public static string Percent(double share) => (share * 100).ToString("F0", CultureInfo.InvariantCulture) + "%";
 }

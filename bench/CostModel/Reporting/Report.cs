@@ -9,6 +9,7 @@ namespace PullWorker.CostModel.Reporting;
 public static class Report
 {
     private static readonly double[] s_sweepJobsPerSecond = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000];
+    private static readonly int[] s_sweepBurstJobs = [1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000];
 
     public static void Write(TextWriter output, CostModelOptions options)
     {
@@ -18,7 +19,8 @@ public static class Report
         output.WriteLine("2. Burst of 2,000 jobs at t = 0");
         output.WriteLine(Burst(options, 2_000, withDataflow: false));
         output.WriteLine(Daily(options, DailyPattern.BusinessDay));
-        output.WriteLine(Crossover(options, 50_000));
+        output.WriteLine(ThroughputSweep(options, 50_000));
+        output.WriteLine(BurstSizeSweep(options));
     }
 
     private static string Inputs(CostModelOptions options)
@@ -45,7 +47,7 @@ public static class Report
         var (d, p) = (options.Deployment, options.Prices);
         var burst = new Burst(jobs);
         var table = new RunTable();
-        var scaledPeriod = d.MinVms > 0 ? TimeSpan.FromDays(1) : (TimeSpan?)null;
+        var scaledPeriod = PeriodFor(d);
         var scaled = Simulator.Run(d, burst, scaledPeriod);
         table.Add($"autoscaled {d.MinVms}-{d.MaxVms}, Spot", scaled, CostBreakdown.Of(scaled, p.SpotPerVmHour, p));
         if (d.MaxVms > 1)
@@ -73,7 +75,7 @@ public static class Report
     {
         var (d, p) = (options.Deployment, options.Prices);
         var table = new RunTable();
-        var scaledPeriod = d.MinVms > 0 ? TimeSpan.FromDays(1) : (TimeSpan?)null;
+        var scaledPeriod = PeriodFor(d);
         var scaled = Simulator.Run(d, pattern, scaledPeriod);
         table.Add($"autoscaled {d.MinVms}-{d.MaxVms}, Spot", scaled, CostBreakdown.Of(scaled, p.SpotPerVmHour, p));
         var onDemand = Simulator.Run(d with { PreemptionsPerVmHour = 0 }, pattern, scaledPeriod);
@@ -94,14 +96,14 @@ public static class Report
         table.Add($"1 always-on VM, on-demand, {label}", onDemand, CostBreakdown.Of(onDemand, p.OnDemandPerVmHour, p));
     }
 
-    private static string Crossover(CostModelOptions options, int jobs)
+    private static string ThroughputSweep(CostModelOptions options, int jobs)
     {
         var (d, p) = (options.Deployment, options.Prices);
         var table = new TextTable("jobs/s per VM", "VM ms/job", "drained min", "VM-h", "VM $", "Class A $", "Class A share", "$/1k jobs");
-        var sweep = new List<(double JobsPerSecond, CostBreakdown Cost)>();
+        var sweep = new List<(double, CostBreakdown)>();
         foreach (var jobsPerSecond in s_sweepJobsPerSecond)
         {
-            var run = Simulator.Run(d with { JobsPerSecondPerVm = jobsPerSecond }, new Burst(jobs), d.MinVms > 0 ? TimeSpan.FromDays(1) : null);
+            var run = Simulator.Run(d with { JobsPerSecondPerVm = jobsPerSecond }, new Burst(jobs), PeriodFor(d));
             var cost = CostBreakdown.Of(run, p.SpotPerVmHour, p);
             sweep.Add((jobsPerSecond, cost));
             table.Add(
@@ -112,12 +114,36 @@ public static class Report
 
         var spotSteady = ClassACrossover.SteadyStateJobsPerSecond(p.SpotPerVmHour, p);
         var onDemandSteady = ClassACrossover.SteadyStateJobsPerSecond(p.OnDemandPerVmHour, p);
-        var burst = ClassACrossover.FromSweep(sweep);
-        return $"4. When one Class A write per job dominates: {jobs:N0}-job burst, Spot, autoscaled {d.MinVms}-{d.MaxVms}, per-VM throughput swept\n"
+        return $"4. When one Class A write per job dominates (a): {jobs:N0}-job burst, Spot, autoscaled {d.MinVms}-{d.MaxVms}, per-VM throughput swept\n"
             + table
             + $"Crossover, VM busy all the time: Class A > VM cost above {Format.Number(spotSteady, "F1")} jobs/s per VM on Spot "
-            + $"({Format.Number(1000 / spotSteady, "F0")} ms of VM per job), {Format.Number(onDemandSteady, "F1")} jobs/s on-demand.\n"
-            + $"Crossover, this burst from zero (start-up and stabilization idle time included): "
-            + (burst is { } value ? $"above {Format.Number(value, "F1")} jobs/s per VM.\n" : "not reached in the sweep.\n");
+            + $"({Format.Number(1000 / spotSteady, "F0")} ms of VM time per job), above {Format.Number(onDemandSteady, "F1")} jobs/s on-demand.\n"
+            + $"Crossover, this burst from zero (start-up and stabilization idle time included): {Crossing(ClassACrossover.FromSweep(sweep), "jobs/s per VM")}\n";
     }
+
+    private static string BurstSizeSweep(CostModelOptions options)
+    {
+        var (d, p) = (options.Deployment, options.Prices);
+        var table = new TextTable("burst jobs", "peak VMs", "drained min", "VM-h", "VM $", "Class A $", "Class A share", "$/1k jobs");
+        var sweep = new List<(double, CostBreakdown)>();
+        foreach (var jobs in s_sweepBurstJobs)
+        {
+            var run = Simulator.Run(d, new Burst(jobs), PeriodFor(d));
+            var cost = CostBreakdown.Of(run, p.SpotPerVmHour, p);
+            sweep.Add((jobs, cost));
+            table.Add(
+                jobs.ToString(CultureInfo.InvariantCulture), run.PeakVms.ToString(CultureInfo.InvariantCulture), Format.Minutes(run.DrainTime),
+                Format.Number(run.BilledVmHours, "F3"), Format.Dollars(cost.Vm), Format.Dollars(cost.ClassA),
+                Format.Percent(cost.ClassAShare), Format.Dollars(cost.PerThousandJobs));
+        }
+
+        return $"5. When one Class A write per job dominates (b): bursts of growing size, Spot, autoscaled {d.MinVms}-{d.MaxVms}, {Format.Number(d.JobsPerSecondPerVm, "G")} jobs/s per VM\n"
+            + table
+            + $"Crossover: Class A > VM cost for bursts {Crossing(ClassACrossover.FromSweep(sweep), "jobs")}\n";
+    }
+
+    private static string Crossing(double? value, string unit) =>
+        value is { } crossing ? $"above {Format.Number(crossing, crossing < 100 ? "F1" : "N0")} {unit}." : "not reached in the sweep.";
+
+    private static TimeSpan? PeriodFor(DeploymentInputs deployment) => deployment.MinVms > 0 ? TimeSpan.FromDays(1) : null;
 }

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace PullWorker.CostModel.Reporting;
 
-/// <summary>A plain-text table (pastes into Markdown as a code block): first column left, the rest right-aligned.</summary>
+/// <summary>A plain-text table (pastes into Markdown as a code block): numeric columns right-aligned, text left.</summary>
 public sealed class TextTable(params string[] headers)
 {
     private readonly List<string[]> _rows = [];
@@ -21,20 +21,23 @@ public sealed class TextTable(params string[] headers)
     public override string ToString()
     {
         var widths = headers.Select((header, column) => _rows.Select(row => row[column].Length).Append(header.Length).Max()).ToArray();
+        var right = headers.Select((_, column) => column > 0 && _rows.All(row => IsNumeric(row[column]))).ToArray();
         var text = new StringBuilder();
-        AppendLine(text, headers, widths);
+        AppendLine(text, headers, widths, right);
         text.AppendLine(string.Join("  ", widths.Select(width => new string('-', width))));
         foreach (var row in _rows)
         {
-            AppendLine(text, row, widths);
+            AppendLine(text, row, widths, right);
         }
 
         return text.ToString();
     }
 
-    private static void AppendLine(StringBuilder text, string[] cells, int[] widths)
+    private static bool IsNumeric(string cell) => cell is "-" || (cell.Length > 0 && (char.IsAsciiDigit(cell[0]) || cell[0] == '$') && !cell.Contains(' ', StringComparison.Ordinal));
+
+    private static void AppendLine(StringBuilder text, string[] cells, int[] widths, bool[] right)
     {
-        var padded = cells.Select((cell, column) => column == 0 ? cell.PadRight(widths[column]) : cell.PadLeft(widths[column]));
+        var padded = cells.Select((cell, column) => right[column] ? cell.PadLeft(widths[column]) : cell.PadRight(widths[column]));
         text.AppendLine(string.Join("  ", padded).TrimEnd());
     }
 }
