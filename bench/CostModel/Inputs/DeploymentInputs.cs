@@ -79,7 +79,7 @@ public sealed record DeploymentInputs
         Require(MetricSampleOffset >= TimeSpan.Zero, nameof(MetricSampleOffset), "must be >= 0");
         Require(MetricDelayMin >= TimeSpan.Zero && MetricDelayMax >= MetricDelayMin, nameof(MetricDelayMax), "must be >= MetricDelayMin >= 0");
         Require(StabilizationPeriod >= TimeSpan.Zero, nameof(StabilizationPeriod), "must be >= 0");
-        Require(Startup.Total >= TimeSpan.Zero, nameof(Startup), "must be >= 0");
+        Require(new[] { Startup.Boot, Startup.GpuDriver, Startup.ImagePull, Startup.ModelLoad }.All(stage => stage >= TimeSpan.Zero), nameof(Startup), "stages must each be >= 0");
         Require(MinimumJobLatency >= TimeSpan.Zero, nameof(MinimumJobLatency), "must be >= 0");
         Require(RecreateDelay >= TimeSpan.Zero, nameof(RecreateDelay), "must be >= 0");
     }
