@@ -3,6 +3,7 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Net.Client;
 using PullWorker.Emulator;
+using PullWorker.Emulator.PubSub;
 
 namespace PullWorker.Worker.Tests.EndToEnd;
 
@@ -17,12 +18,17 @@ internal sealed class LocalDeployment : IAsyncDisposable
     public const string InputsBucket = "inputs";
     public const int MaxDeliveryAttempts = 5;
 
+    /// <summary>Messages per publish request when publishing many: well inside Pub/Sub's 1,000 and 10 MB.</summary>
+    private const int PublishBatch = 250;
+
     private readonly GrpcChannel _channel;
+    private readonly HttpClient _storageHttp;
 
     private LocalDeployment(EmulatorServer emulator, string name)
     {
         Emulator = emulator;
         _channel = GrpcChannel.ForAddress($"http://{emulator.PubSubEmulatorHost}");
+        _storageHttp = new HttpClient { BaseAddress = new Uri(emulator.StorageEmulatorHost), Timeout = TimeSpan.FromSeconds(30) };
         Topic = $"projects/{Project}/topics/{name}";
         DeadLetterTopic = $"projects/{Project}/topics/{name}-dead";
         Subscription = $"projects/{Project}/subscriptions/{name}";
@@ -79,6 +85,48 @@ internal sealed class LocalDeployment : IAsyncDisposable
         ["STORAGE_EMULATOR_HOST"] = Emulator.StorageEmulatorHost,
     };
 
+    /// <summary>The same configuration as environment variables (<c>Section__Key</c>), for the worker as a process.</summary>
+    public Dictionary<string, string?> WorkerEnvironment(string modelPath) =>
+        WorkerConfiguration(modelPath).ToDictionary(e => e.Key.Replace(":", "__", StringComparison.Ordinal), e => e.Value);
+
+    /// <summary>Uploads an input object through the emulator's JSON API, as a user's <c>gcloud storage cp</c> would.</summary>
+    public async Task UploadInputAsync(string name, byte[] content, string contentType, CancellationToken cancellationToken)
+    {
+        using var body = new ByteArrayContent(content);
+        body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        using var response = await _storageHttp.PostAsync(
+            $"/upload/storage/v1/b/{InputsBucket}/o?uploadType=media&name={Uri.EscapeDataString(name)}", body, cancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Publishes <paramref name="messages"/> in order, a few hundred per request; returns their message IDs.</summary>
+    public async Task<IReadOnlyList<string>> PublishAllAsync(IEnumerable<PubsubMessage> messages, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        foreach (var chunk in messages.Chunk(PublishBatch))
+        {
+            var response = await Publisher.PublishAsync(new PublishRequest { Topic = Topic, Messages = { chunk } }, cancellationToken: cancellationToken);
+            ids.AddRange(response.MessageIds);
+        }
+
+        return ids;
+    }
+
+    /// <summary>Waits, bounded by the token, until <paramref name="condition"/> holds on the subscription's stats.</summary>
+    public async Task<SubscriptionStats> WaitForStatsAsync(Func<SubscriptionStats, bool> condition, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var stats = Emulator.PubSub.GetStats(Subscription);
+            if (condition(stats))
+            {
+                return stats;
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
     public async Task<string> PublishAsync(ByteString data, IDictionary<string, string>? attributes, CancellationToken cancellationToken)
     {
         var message = new PubsubMessage { Data = data };
@@ -125,6 +173,7 @@ internal sealed class LocalDeployment : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _channel.Dispose();
+        _storageHttp.Dispose();
         await Emulator.DisposeAsync();
     }
 }
