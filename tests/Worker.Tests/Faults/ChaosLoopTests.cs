@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Globalization;
+using PullWorker.Worker.Tests.EndToEnd;
+using PullWorker.Worker.Tests.Process;
+
+namespace PullWorker.Worker.Tests.Faults;
+
+/// <summary>
+/// The worker process SIGKILLed at seeded random moments and restarted each time, as Spot VMs vanish without
+/// warning: every job still ends with exactly one result, equal to a direct run, and nothing is left unacked.
+/// </summary>
+[TestFixture]
+public sealed class ChaosLoopTests
+{
+    /// <summary>Each write takes a little while, so a kill often lands with writes in flight.</summary>
+    private static readonly TimeSpan StorageLatency = TimeSpan.FromMilliseconds(20);
+
+    [Test]
+    [CancelAfter(150_000)]
+    public Task Worker_SigkilledThreeTimesOverAThousandJobs_EveryJobDoneExactlyOnce(CancellationToken cancellationToken) =>
+        RunAsync(jobs: 1_000, kills: 3, seed: 901, cancellationToken);
+
+    /// <summary>The numbers: <c>dotnet test tests/Worker.Tests --filter Category=Slow</c>.</summary>
+    [Test]
+    [Category("Slow")]
+    [CancelAfter(1_200_000)]
+    public Task Worker_SigkilledTenTimesOverTenThousandJobs_EveryJobDoneExactlyOnce(CancellationToken cancellationToken) =>
+        RunAsync(jobs: 10_000, kills: 10, seed: 902, cancellationToken);
+
+    private static async Task RunAsync(int jobs, int kills, int seed, CancellationToken cancellationToken)
+    {
+        await using var deployment = await LocalDeployment.CreateAsync("chaos", cancellationToken);
+        var published = await PublishedJobs.PublishAsync(deployment, jobs, seed, malformed: true, cancellationToken);
+        using var model = await ModelFile.WriteAsync(published.Model, cancellationToken);
+        var environment = WorkerEnvironments.Process(deployment, model.Path);
+        deployment.Emulator.Storage.Faults.Latency = StorageLatency;
+
+        var clock = Stopwatch.StartNew();
+        var random = new Random(seed);
+        foreach (var killAt in KillPoints(jobs, kills, random))
+        {
+            await using var worker = WorkerProcess.Start(environment);
+            await deployment.WaitForResultsAsync(killAt, cancellationToken);
+
+            // The moment within the pipeline is random too: mid-decode, mid-batch, mid-write or mid-ack.
+            await Task.Delay(random.Next(0, 1_000), cancellationToken);
+            worker.Kill();
+            await worker.WaitForExitAsync(cancellationToken);
+            await TestContext.Out.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{clock.Elapsed.TotalSeconds:F1} s: SIGKILL after {deployment.Results().Count} results; {deployment.Emulator.PubSub.GetStats(deployment.Subscription)}"));
+        }
+
+        await using var last = WorkerProcess.Start(environment);
+        var (results, stats) = await published.WaitUntilDoneAsync(deployment, cancellationToken);
+        var elapsed = clock.Elapsed;
+        await last.TerminateAsync(cancellationToken);
+        var exitCode = await last.WaitForExitAsync(cancellationToken);
+        await TestContext.Out.WriteLineAsync(published.Summary(stats, elapsed, results));
+
+        published.AssertEachDoneExactlyOnce(deployment, $"{kills} SIGKILLs");
+        Assert.Multiple(() =>
+        {
+            Assert.That(stats.Expired, Is.GreaterThan(0), "kills landed while the worker held leases, which lapsed and were redelivered");
+            Assert.That(results.Values.Count(r => r.DeliveryAttempt > 1), Is.GreaterThan(0), "some jobs finished on a later delivery");
+            Assert.That(exitCode, Is.Zero, $"the last worker drains and exits 0\n{last.Transcript()}");
+        });
+    }
+
+    /// <summary>
+    /// The result counts at which to kill: one random point in each of <paramref name="kills"/> equal slices of 5-90%
+    /// of the jobs, so every restarted worker does some work before it dies (and the last one has some left).
+    /// </summary>
+    private static List<int> KillPoints(int jobs, int kills, Random random)
+    {
+        var first = jobs / 20;
+        var slice = ((jobs * 9 / 10) - first) / kills;
+        return [.. Enumerable.Range(0, kills).Select(k => first + (k * slice) + random.Next(1, slice))];
+    }
+}

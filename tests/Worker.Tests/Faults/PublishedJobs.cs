@@ -1,0 +1,81 @@
+using System.Globalization;
+using PullWorker.Emulator.PubSub;
+using PullWorker.Jobs.Results;
+using PullWorker.Worker.Tests.EndToEnd;
+
+namespace PullWorker.Worker.Tests.Faults;
+
+/// <summary>
+/// Jobs published to a deployment, and the promise every fault scenario keeps about them: each has exactly one
+/// result object (and the results prefix holds nothing else), each result is what a direct run of the model gives or
+/// the error its content deserves, and the subscription is left with nothing unacked.
+/// </summary>
+internal sealed class PublishedJobs
+{
+    private PublishedJobs(byte[] model, List<JobCase> cases, IReadOnlyList<string> messageIds)
+    {
+        Model = model;
+        Cases = cases;
+        MessageIds = messageIds;
+        ExpectedNames = ResultExpectations.ExpectedNames(cases, messageIds);
+    }
+
+    public byte[] Model { get; }
+
+    public IReadOnlyList<JobCase> Cases { get; }
+
+    public IReadOnlyList<string> MessageIds { get; }
+
+    /// <summary>The result object names the jobs must produce, in publish order.</summary>
+    public IReadOnlyList<string> ExpectedNames { get; }
+
+    public int Count => Cases.Count;
+
+    /// <summary>
+    /// Publishes <paramref name="count"/> tensor jobs for <see cref="TensorJobs.Model"/>. With
+    /// <paramref name="malformed"/> about one in twenty is malformed (it must get its error result, once, however
+    /// often it is delivered); without, every job must get outputs.
+    /// </summary>
+    public static async Task<PublishedJobs> PublishAsync(
+        LocalDeployment deployment, int count, int seed, bool malformed, CancellationToken cancellationToken)
+    {
+        var cases = malformed
+            ? TensorJobs.Create(count, seed)
+            : [.. TensorJobs.Create(count * 2, seed).Where(c => c.Error is null).Take(count)];
+        var messageIds = await deployment.PublishAllAsync(cases.Select(c => c.Message), cancellationToken);
+        return new PublishedJobs(TensorJobs.Model(), cases, messageIds);
+    }
+
+    /// <summary>Waits, bounded by the token, until every job has a result and the subscription's backlog is 0.</summary>
+    public async Task<(IReadOnlyDictionary<string, JobResult> Results, SubscriptionStats Stats)> WaitUntilDoneAsync(
+        LocalDeployment deployment, CancellationToken cancellationToken)
+    {
+        var results = await deployment.WaitForResultsAsync(Count, cancellationToken);
+        var stats = await deployment.WaitForStatsAsync(s => s.Backlog == 0 && s.Outstanding == 0, cancellationToken);
+        return (deployment.Results(), stats);
+    }
+
+    /// <summary>Asserts the invariant on what the deployment holds now; <paramref name="what"/> names the scenario in failures.</summary>
+    public void AssertEachDoneExactlyOnce(LocalDeployment deployment, string what)
+    {
+        var objects = deployment.Emulator.Storage.ListObjects(LocalDeployment.ResultsBucket);
+        var results = deployment.Results();
+        var stats = deployment.Emulator.PubSub.GetStats(deployment.Subscription);
+        using var reference = new ReferenceModel(Model);
+        var mismatches = ResultExpectations.Mismatches(Cases, MessageIds, results, reference);
+        Assert.Multiple(() =>
+        {
+            Assert.That(objects.Select(o => o.Name).Order(), Is.EqualTo(ExpectedNames.Select(n => "out/" + n + ".json").Order()), $"{what}: exactly one result object per job, and no other object");
+            Assert.That(mismatches, Is.Empty, $"{what}: results unlike the direct run or the expected error");
+            Assert.That(results.Values.Select(r => r.MessageId), Is.SubsetOf(MessageIds), $"{what}: each result names a published message");
+            Assert.That(stats.Backlog, Is.Zero, $"{what}: every message acked");
+            Assert.That(stats.Outstanding, Is.Zero, $"{what}: no lease left open");
+        });
+    }
+
+    /// <summary>One line for the test output: how the run went, for the report.</summary>
+    public string Summary(SubscriptionStats stats, TimeSpan elapsed, IReadOnlyDictionary<string, JobResult> results) =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"{Count} jobs in {elapsed.TotalSeconds:F1} s; redelivered results {results.Values.Count(r => r.DeliveryAttempt > 1)}; {stats}");
+}
