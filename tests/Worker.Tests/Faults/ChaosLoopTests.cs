@@ -12,8 +12,18 @@ namespace PullWorker.Worker.Tests.Faults;
 [TestFixture]
 public sealed class ChaosLoopTests
 {
-    /// <summary>Each write takes a little while, so a kill often lands with writes in flight.</summary>
-    private static readonly TimeSpan StorageLatency = TimeSpan.FromMilliseconds(20);
+    /// <summary>
+    /// Writes take a while, so a kill often lands with writes in flight, and a worker (eight writers) does about
+    /// 80 jobs/s: slow enough that the kills land spread over the run rather than after it.
+    /// </summary>
+    private static readonly TimeSpan StorageLatency = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Results a restarted worker writes before it may be killed. A worker leases its first messages for 60 s and,
+    /// once it has processing times, for 10 s; killing it after its first window is settled keeps the time lost to
+    /// lapsed leases at about 10 s per kill.
+    /// </summary>
+    private const int MinimumRunBeforeKill = 150;
 
     [Test]
     [CancelAfter(150_000)]
@@ -33,6 +43,7 @@ public sealed class ChaosLoopTests
         var published = await PublishedJobs.PublishAsync(deployment, jobs, seed, malformed: true, cancellationToken);
         using var model = await ModelFile.WriteAsync(published.Model, cancellationToken);
         var environment = WorkerEnvironments.Process(deployment, model.Path);
+        environment["Worker__ResultWriters"] = "8";
         deployment.Emulator.Storage.Faults.Latency = StorageLatency;
 
         var clock = Stopwatch.StartNew();
@@ -43,7 +54,7 @@ public sealed class ChaosLoopTests
             await deployment.WaitForResultsAsync(killAt, cancellationToken);
 
             // The moment within the pipeline is random too: mid-decode, mid-batch, mid-write or mid-ack.
-            await Task.Delay(random.Next(0, 1_000), cancellationToken);
+            await Task.Delay(random.Next(0, 500), cancellationToken);
             worker.Kill();
             await worker.WaitForExitAsync(cancellationToken);
             await TestContext.Out.WriteLineAsync(string.Create(
@@ -69,12 +80,14 @@ public sealed class ChaosLoopTests
 
     /// <summary>
     /// The result counts at which to kill: one random point in each of <paramref name="kills"/> equal slices of 5-90%
-    /// of the jobs, so every restarted worker does some work before it dies (and the last one has some left).
+    /// of the jobs, at least <see cref="MinimumRunBeforeKill"/> into its slice, so every restarted worker does some
+    /// work before it dies (and the last one has some left).
     /// </summary>
     private static List<int> KillPoints(int jobs, int kills, Random random)
     {
         var first = jobs / 20;
         var slice = ((jobs * 9 / 10) - first) / kills;
-        return [.. Enumerable.Range(0, kills).Select(k => first + (k * slice) + random.Next(1, slice))];
+        Assert.That(slice, Is.GreaterThan(MinimumRunBeforeKill), "too many kills for the jobs");
+        return [.. Enumerable.Range(0, kills).Select(k => first + (k * slice) + random.Next(MinimumRunBeforeKill, slice))];
     }
 }

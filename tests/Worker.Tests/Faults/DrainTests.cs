@@ -49,7 +49,7 @@ public sealed class DrainTests
 
         int exitCode;
         TimeSpan drain;
-        Emulator.PubSub.SubscriptionStats atStop, afterExit;
+        Emulator.PubSub.SubscriptionStats atStop, atDrain, afterExit;
         bool announcedPreemption;
         await using (var first = WorkerProcess.Start(environment))
         {
@@ -67,6 +67,8 @@ public sealed class DrainTests
                 metadata.Preempt();
             }
 
+            await first.WaitForOutputAsync(l => l.Contains("Draining within", StringComparison.Ordinal), cancellationToken);
+            atDrain = deployment.Emulator.PubSub.GetStats(deployment.Subscription);
             exitCode = await first.WaitForExitAsync(cancellationToken);
             drain = clock.Elapsed;
             afterExit = deployment.Emulator.PubSub.GetStats(deployment.Subscription);
@@ -87,15 +89,20 @@ public sealed class DrainTests
         var results = deployment.Results();
         await TestContext.Out.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
-            $"{cause}: drained in {drain.TotalSeconds:F1} s; at stop {atStop}; after exit {afterExit}; second worker finished in {secondClock.Elapsed.TotalSeconds:F1} s; {stats}"));
+            $"{cause}: drained in {drain.TotalSeconds:F1} s; at stop {atStop}; at drain start {atDrain}; after exit {afterExit}; second worker finished in {secondClock.Elapsed.TotalSeconds:F1} s; {stats}"));
 
+        // Messages the emulator sends after the drain began may still be in the HTTP/2 buffers of a stream the worker
+        // has closed: the worker never sees them, and they return when their lease lapses, as on Pub/Sub itself (see
+        // reference/pubsub.md, "a closed stream starts server expiry timers for gRPC-buffered messages"). Everything
+        // else, all the worker held when it was told to stop, must have been acked or nacked.
+        var inFlightAfterDrain = afterExit.Delivered - atDrain.Delivered;
         published.AssertEachDoneExactlyOnce(deployment, cause.ToString());
         Assert.Multiple(() =>
         {
             Assert.That(drain, Is.LessThan(WorkerEnvironments.Grace), "drained within Shutdown:Grace");
-            Assert.That(afterExit.Outstanding, Is.Zero, "every message the worker held was acked or nacked before it exited");
+            Assert.That(afterExit.Outstanding, Is.LessThanOrEqualTo(inFlightAfterDrain), "every message the worker held was acked or nacked before it exited");
             Assert.That(afterExit.Nacked, Is.GreaterThan(atStop.Nacked), "unstarted messages nacked on the way out");
-            Assert.That(stats.Expired, Is.Zero, "no lease was left to lapse: the nacked messages were redelivered at once");
+            Assert.That(stats.Expired, Is.LessThanOrEqualTo(afterExit.Outstanding), "no lease the worker held was left to lapse: what it nacked was redelivered at once");
             Assert.That(results.Values.Count(r => r.DeliveryAttempt > 1), Is.GreaterThan(0), "the second worker finished what the first nacked");
             Assert.That(announcedPreemption, Is.EqualTo(cause == StopCause.Preemption), "the preemption notice is what stopped it");
         });

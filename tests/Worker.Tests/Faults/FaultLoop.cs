@@ -1,8 +1,9 @@
 namespace PullWorker.Worker.Tests.Faults;
 
 /// <summary>
-/// Applies a fault every <c>interval</c> until disposed, on a tracked task that dispose awaits (and whose failure it
-/// rethrows), and counts how often it struck, so a test can prove the fault hit while the work was running.
+/// Applies a fault every <c>interval</c> until disposed (or at most <c>maxStrikes</c> times), on a tracked task that
+/// dispose awaits (and whose failure it rethrows), and counts how often it struck, so a test can prove the fault hit
+/// while the work was running.
 /// </summary>
 internal sealed class FaultLoop : IAsyncDisposable
 {
@@ -10,14 +11,14 @@ internal sealed class FaultLoop : IAsyncDisposable
     private readonly Task _running;
     private int _strikes;
 
-    private FaultLoop(TimeSpan interval, Action strike)
+    private FaultLoop(TimeSpan interval, Action strike, int maxStrikes)
     {
-        _running = RunAsync(interval, strike, _stop.Token);
+        _running = RunAsync(interval, strike, maxStrikes, _stop.Token);
     }
 
     public int Strikes => Volatile.Read(ref _strikes);
 
-    public static FaultLoop Start(TimeSpan interval, Action strike) => new(interval, strike);
+    public static FaultLoop Start(TimeSpan interval, Action strike, int maxStrikes = int.MaxValue) => new(interval, strike, maxStrikes);
 
     public async ValueTask DisposeAsync()
     {
@@ -26,12 +27,12 @@ internal sealed class FaultLoop : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task RunAsync(TimeSpan interval, Action strike, CancellationToken stop)
+    private async Task RunAsync(TimeSpan interval, Action strike, int maxStrikes, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(interval);
         try
         {
-            while (await timer.WaitForNextTickAsync(stop))
+            while (Strikes < maxStrikes && await timer.WaitForNextTickAsync(stop))
             {
                 strike();
                 Interlocked.Increment(ref _strikes);

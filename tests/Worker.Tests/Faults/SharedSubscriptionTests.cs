@@ -11,13 +11,17 @@ namespace PullWorker.Worker.Tests.Faults;
 [TestFixture]
 public sealed class SharedSubscriptionTests
 {
-    private const int Jobs = 900;
+    private const int Jobs = 1_500;
     private const int WorkerCount = 3;
 
-    /// <summary>Results the victim writes before it is killed: it is then certainly mid-stream.</summary>
-    private const int VictimWritesBeforeKill = 10;
+    /// <summary>
+    /// Results the victim writes before it is killed: it is then mid-stream, and its first window (leased for 60 s
+    /// before it has processing times) is settled, so what it holds lapses after 10 s rather than a minute.
+    /// </summary>
+    private const int VictimWritesBeforeKill = 200;
 
-    private static readonly TimeSpan StorageLatency = TimeSpan.FromMilliseconds(25);
+    /// <summary>Slow enough writes (eight writers each) that the workers take a few seconds over the jobs.</summary>
+    private static readonly TimeSpan StorageLatency = TimeSpan.FromMilliseconds(100);
 
     [Test]
     [CancelAfter(150_000)]
@@ -34,7 +38,9 @@ public sealed class SharedSubscriptionTests
         {
             for (var i = 0; i < WorkerCount; i++)
             {
-                workers.Add(WorkerProcess.Start(WorkerEnvironments.Process(deployment, model.Path).LoggingWrites()));
+                var environment = WorkerEnvironments.Process(deployment, model.Path).LoggingWrites();
+                environment["Worker__ResultWriters"] = "8";
+                workers.Add(WorkerProcess.Start(environment));
             }
 
             var victim = workers[1];
