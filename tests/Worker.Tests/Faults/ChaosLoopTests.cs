@@ -25,10 +25,14 @@ public sealed class ChaosLoopTests
     /// </summary>
     private const int MinimumRunBeforeKill = 150;
 
+    /// <summary>
+    /// About 75 s, most of it the last kill's tail: messages the server had sent to the killed worker's stream but the
+    /// worker had not read keep the stream's 60 s lease (stream_ack_deadline_seconds, set when the stream opened).
+    /// </summary>
     [Test]
     [CancelAfter(150_000)]
-    public Task Worker_SigkilledThreeTimesOverAThousandJobs_EveryJobDoneExactlyOnce(CancellationToken cancellationToken) =>
-        RunAsync(jobs: 1_000, kills: 3, seed: 901, cancellationToken);
+    public Task Worker_SigkilledThreeTimesOverSixHundredJobs_EveryJobDoneExactlyOnce(CancellationToken cancellationToken) =>
+        RunAsync(jobs: 600, kills: 3, seed: 901, cancellationToken);
 
     /// <summary>The numbers: <c>dotnet test tests/Worker.Tests --filter Category=Slow</c>.</summary>
     [Test]
