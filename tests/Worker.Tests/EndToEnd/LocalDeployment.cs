@@ -18,6 +18,9 @@ internal sealed class LocalDeployment : IAsyncDisposable
     public const string InputsBucket = "inputs";
     public const int MaxDeliveryAttempts = 5;
 
+    /// <summary>The subscription's retry policy: a nacked message waits 1 s, growing up to this, before redelivery.</summary>
+    public static readonly TimeSpan MaxRetryBackoff = TimeSpan.FromSeconds(5);
+
     /// <summary>Messages per publish request when publishing many: well inside Pub/Sub's 1,000 and 10 MB.</summary>
     private const int PublishBatch = 250;
 
@@ -46,9 +49,12 @@ internal sealed class LocalDeployment : IAsyncDisposable
 
     public Publisher.PublisherClient Publisher => new(_channel);
 
-    public static async Task<LocalDeployment> CreateAsync(string name, CancellationToken cancellationToken)
+    /// <param name="name">The topic and subscription name.</param>
+    /// <param name="cancellationToken">Bounds the set-up.</param>
+    /// <param name="time">The emulator's clock (ack deadlines, backoffs, storage latency); default the system's.</param>
+    public static async Task<LocalDeployment> CreateAsync(string name, CancellationToken cancellationToken, TimeProvider? time = null)
     {
-        var emulator = await EmulatorServer.StartAsync(EmulatorOptions.DynamicPorts, cancellationToken);
+        var emulator = await EmulatorServer.StartAsync(EmulatorOptions.DynamicPorts with { Time = time ?? TimeProvider.System }, cancellationToken);
         var deployment = new LocalDeployment(emulator, name);
         var publisher = deployment.Publisher;
         await publisher.CreateTopicAsync(new Topic { Name = deployment.Topic }, cancellationToken: cancellationToken);
@@ -59,7 +65,7 @@ internal sealed class LocalDeployment : IAsyncDisposable
                 Name = deployment.Subscription,
                 Topic = deployment.Topic,
                 AckDeadlineSeconds = 30,
-                RetryPolicy = new RetryPolicy { MinimumBackoff = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)), MaximumBackoff = Duration.FromTimeSpan(TimeSpan.FromSeconds(5)) },
+                RetryPolicy = new RetryPolicy { MinimumBackoff = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)), MaximumBackoff = Duration.FromTimeSpan(MaxRetryBackoff) },
                 DeadLetterPolicy = new DeadLetterPolicy { DeadLetterTopic = deployment.DeadLetterTopic, MaxDeliveryAttempts = MaxDeliveryAttempts },
             },
             cancellationToken: cancellationToken);

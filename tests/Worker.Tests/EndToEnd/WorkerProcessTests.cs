@@ -41,7 +41,8 @@ public sealed class WorkerProcessTests
     [CancelAfter(90_000)]
     public async Task Worker_KilledWithSigkillMidway_RestartedWorkerLeavesExactlyOneResultPerJob(CancellationToken cancellationToken)
     {
-        await using var deployment = await LocalDeployment.CreateAsync("sigkill", cancellationToken);
+        await using var clock = new SkippableClock();
+        await using var deployment = await LocalDeployment.CreateAsync("sigkill", cancellationToken, clock.Time);
         var (cases, messageIds) = await PublishAsync(deployment, cancellationToken);
         deployment.Emulator.Storage.Faults.Latency = StorageLatency;
 
@@ -52,7 +53,10 @@ public sealed class WorkerProcessTests
             await first.WaitForExitAsync(cancellationToken);
         }
 
+        // The dead worker's leases (up to the subscriber's first 60 s) run out; Pub/Sub redelivers what they held.
         var afterKill = deployment.Results().Count;
+        clock.Skip(TimeSpan.FromMinutes(2));
+        await deployment.WaitForStatsAsync(s => s.Outstanding == 0, cancellationToken);
         await using var second = WorkerProcess.Start(Environment(deployment));
         var results = await deployment.WaitForResultsAsync(Jobs, cancellationToken);
         var stats = await deployment.WaitForStatsAsync(s => s.Backlog == 0, cancellationToken);
@@ -74,7 +78,8 @@ public sealed class WorkerProcessTests
     [CancelAfter(90_000)]
     public async Task Worker_SigtermUnderLoad_ExitsZeroWithinGraceAndNacksWhatItHadNotStarted(CancellationToken cancellationToken)
     {
-        await using var deployment = await LocalDeployment.CreateAsync("sigterm", cancellationToken);
+        await using var clock = new SkippableClock();
+        await using var deployment = await LocalDeployment.CreateAsync("sigterm", cancellationToken, clock.Time);
         var (cases, messageIds) = await PublishAsync(deployment, cancellationToken);
         deployment.Emulator.Storage.Faults.Latency = StorageLatency;
 
@@ -83,16 +88,17 @@ public sealed class WorkerProcessTests
         await using (var first = WorkerProcess.Start(Environment(deployment)))
         {
             await deployment.WaitForResultsAsync(Jobs / 5, cancellationToken);
-            var clock = Stopwatch.StartNew();
+            var stopwatch = Stopwatch.StartNew();
             await first.TerminateAsync(cancellationToken);
             exitCode = await first.WaitForExitAsync(cancellationToken);
-            drain = clock.Elapsed;
+            drain = stopwatch.Elapsed;
             Assert.That(first.Stdout, Has.Some.Contains("Drained (complete: True)"), first.Transcript());
         }
 
-        // Right after the exit: nothing is still leased to the dead worker, and what it gave back is deliverable now,
-        // seconds before any ack deadline (10 s at least) could have expired.
+        // Right after the exit nothing is still leased to the worker. What it nacked is deliverable again once the
+        // subscription's retry backoff (at most 5 s) has passed: before any lease (10 s at least) could have expired.
         var afterExit = deployment.Emulator.PubSub.GetStats(deployment.Subscription);
+        clock.Skip(LocalDeployment.MaxRetryBackoff + TimeSpan.FromSeconds(1));
         var redelivered = await PullRedeliveredAsync(deployment, cancellationToken);
         await TestContext.Out.WriteLineAsync($"drain took {drain.TotalSeconds:F2} s; after exit: {afterExit}; {redelivered} redelivered at once");
 
