@@ -1,6 +1,8 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using PullWorker.Inference;
+using PullWorker.Inference.Batching;
+using PullWorker.Jobs;
 using PullWorker.Jobs.Parsing;
 using PullWorker.PubSub.Subscribing;
 using PullWorker.Worker.Decoding;
@@ -40,9 +42,11 @@ internal sealed partial class DecodeStage(
     private async Task DecodeOneAsync(LeasedMessage message, ChannelWriter<PendingJob> pending, CancellationToken stopIntake)
     {
         PendingJob job;
+        JobId? id = null;
         try
         {
             var parsed = parser.Parse(message.MessageId, message.Data, message.Attributes);
+            id = parsed.ResultId;
             if (parsed.Job is not { } parsedJob)
             {
                 job = new PendingJob(message, parsed.ResultId, null, parsed.Error);
@@ -60,9 +64,14 @@ internal sealed partial class DecodeStage(
             message.Nack();
             return;
         }
+        catch (Exception e) when (e is not OutOfMemoryException && id is not null)
+        {
+            // Not the job's fault (storage unavailable, say). The result stage nacks it with backoff, and on the
+            // last delivery attempt first writes the error result, so a dead-lettered job still tells its user.
+            job = new PendingJob(message, id, Task.FromException<InferenceResult>(e), null);
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Not the job's fault (storage unavailable, say): let Pub/Sub bring it back later.
             var delay = Redelivery.DelayFor(message.DeliveryAttempt);
             LogDecodeFailed(message.MessageId, delay, e);
             metrics.Redelivered("decode");
