@@ -118,6 +118,24 @@ internal sealed class LocalDeployment : IAsyncDisposable
         return ids;
     }
 
+    /// <summary>
+    /// Pulls what is deliverable right now, as another subscriber would, and nacks it all straight back: each
+    /// message's delivery attempt goes up by one.
+    /// </summary>
+    public async Task<IReadOnlyList<ReceivedMessage>> PullAndNackAsync(CancellationToken cancellationToken)
+    {
+        var subscriber = new Subscriber.SubscriberClient(_channel);
+        var pulled = await subscriber.PullAsync(new PullRequest { Subscription = Subscription, MaxMessages = 1_000 }, cancellationToken: cancellationToken);
+        if (pulled.ReceivedMessages.Count > 0)
+        {
+            await subscriber.ModifyAckDeadlineAsync(
+                new ModifyAckDeadlineRequest { Subscription = Subscription, AckDeadlineSeconds = 0, AckIds = { pulled.ReceivedMessages.Select(m => m.AckId) } },
+                cancellationToken: cancellationToken);
+        }
+
+        return pulled.ReceivedMessages;
+    }
+
     /// <summary>Waits, bounded by the token, until <paramref name="condition"/> holds on the subscription's stats.</summary>
     public async Task<SubscriptionStats> WaitForStatsAsync(Func<SubscriptionStats, bool> condition, CancellationToken cancellationToken)
     {

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Google.Cloud.PubSub.V1;
-using Grpc.Net.Client;
 using PullWorker.Jobs.Results;
 using PullWorker.Worker.Tests.Process;
 
@@ -99,7 +97,7 @@ public sealed class WorkerProcessTests
         // subscription's retry backoff (at most 5 s) has passed: before any lease (10 s at least) could have expired.
         var afterExit = deployment.Emulator.PubSub.GetStats(deployment.Subscription);
         clock.Skip(LocalDeployment.MaxRetryBackoff + TimeSpan.FromSeconds(1));
-        var redelivered = await PullRedeliveredAsync(deployment, cancellationToken);
+        var redelivered = (await deployment.PullAndNackAsync(cancellationToken)).Count(m => m.DeliveryAttempt > 1);
         await TestContext.Out.WriteLineAsync($"drain took {drain.TotalSeconds:F2} s; after exit: {afterExit}; {redelivered} redelivered at once");
 
         await using var second = WorkerProcess.Start(Environment(deployment));
@@ -162,26 +160,6 @@ public sealed class WorkerProcessTests
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), body);
             await Task.Delay(100, cancellationToken);
         }
-    }
-
-    /// <summary>
-    /// Pulls what is deliverable right now and puts it back: the number of messages among them delivered before,
-    /// which a nack makes deliverable at once while an abandoned lease would hold them until their deadline.
-    /// </summary>
-    private static async Task<int> PullRedeliveredAsync(LocalDeployment deployment, CancellationToken cancellationToken)
-    {
-        using var channel = GrpcChannel.ForAddress($"http://{deployment.Emulator.PubSubEmulatorHost}");
-        var subscriber = new Subscriber.SubscriberClient(channel);
-        var pulled = await subscriber.PullAsync(
-            new PullRequest { Subscription = deployment.Subscription, MaxMessages = 1_000 }, cancellationToken: cancellationToken);
-        if (pulled.ReceivedMessages.Count > 0)
-        {
-            await subscriber.ModifyAckDeadlineAsync(
-                new ModifyAckDeadlineRequest { Subscription = deployment.Subscription, AckDeadlineSeconds = 0, AckIds = { pulled.ReceivedMessages.Select(m => m.AckId) } },
-                cancellationToken: cancellationToken);
-        }
-
-        return pulled.ReceivedMessages.Count(m => m.DeliveryAttempt > 1);
     }
 
     private static async Task<(List<JobCase> Cases, IReadOnlyList<string> MessageIds)> PublishAsync(LocalDeployment deployment, CancellationToken cancellationToken)
