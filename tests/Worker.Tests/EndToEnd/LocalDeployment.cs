@@ -95,13 +95,17 @@ internal sealed class LocalDeployment : IAsyncDisposable
     public Dictionary<string, string?> WorkerEnvironment(string modelPath) =>
         WorkerConfiguration(modelPath).ToDictionary(e => e.Key.Replace(":", "__", StringComparison.Ordinal), e => e.Value);
 
-    /// <summary>Uploads an input object through the emulator's JSON API, as a user's <c>gcloud storage cp</c> would.</summary>
-    public async Task UploadInputAsync(string name, byte[] content, string contentType, CancellationToken cancellationToken)
+    /// <summary>Uploads an object the way any client would, over the JSON API.</summary>
+    public Task UploadAsync(string bucket, string name, byte[] content, CancellationToken cancellationToken) =>
+        UploadAsync(bucket, name, content, "application/octet-stream", cancellationToken);
+
+    /// <summary>Uploads an object with its content type, the way any client would, over the JSON API.</summary>
+    public async Task UploadAsync(string bucket, string name, byte[] content, string contentType, CancellationToken cancellationToken)
     {
         using var body = new ByteArrayContent(content);
         body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
         using var response = await _storageHttp.PostAsync(
-            $"/upload/storage/v1/b/{InputsBucket}/o?uploadType=media&name={Uri.EscapeDataString(name)}", body, cancellationToken);
+            $"/upload/storage/v1/b/{bucket}/o?uploadType=media&name={Uri.EscapeDataString(name)}", body, cancellationToken);
         response.EnsureSuccessStatusCode();
     }
 
