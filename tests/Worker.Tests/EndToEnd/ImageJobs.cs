@@ -46,7 +46,7 @@ internal sealed class ImageJobs
     {
         foreach (var image in _images)
         {
-            await deployment.UploadInputAsync(image.Name, image.Encoded, image.ContentType, cancellationToken);
+            await deployment.UploadAsync(LocalDeployment.InputsBucket, image.Name, image.Encoded, image.ContentType, cancellationToken);
         }
     }
 

@@ -18,6 +18,9 @@ internal sealed class LocalDeployment : IAsyncDisposable
     public const string InputsBucket = "inputs";
     public const int MaxDeliveryAttempts = 5;
 
+    /// <summary>The subscription's retry policy: a nacked message waits 1 s, growing up to this, before redelivery.</summary>
+    public static readonly TimeSpan MaxRetryBackoff = TimeSpan.FromSeconds(5);
+
     /// <summary>Messages per publish request when publishing many: well inside Pub/Sub's 1,000 and 10 MB.</summary>
     private const int PublishBatch = 250;
 
@@ -46,9 +49,12 @@ internal sealed class LocalDeployment : IAsyncDisposable
 
     public Publisher.PublisherClient Publisher => new(_channel);
 
-    public static async Task<LocalDeployment> CreateAsync(string name, CancellationToken cancellationToken)
+    /// <param name="name">The topic and subscription name.</param>
+    /// <param name="cancellationToken">Bounds the set-up.</param>
+    /// <param name="time">The emulator's clock (ack deadlines, backoffs, storage latency); default the system's.</param>
+    public static async Task<LocalDeployment> CreateAsync(string name, CancellationToken cancellationToken, TimeProvider? time = null)
     {
-        var emulator = await EmulatorServer.StartAsync(EmulatorOptions.DynamicPorts, cancellationToken);
+        var emulator = await EmulatorServer.StartAsync(EmulatorOptions.DynamicPorts with { Time = time ?? TimeProvider.System }, cancellationToken);
         var deployment = new LocalDeployment(emulator, name);
         var publisher = deployment.Publisher;
         await publisher.CreateTopicAsync(new Topic { Name = deployment.Topic }, cancellationToken: cancellationToken);
@@ -59,7 +65,7 @@ internal sealed class LocalDeployment : IAsyncDisposable
                 Name = deployment.Subscription,
                 Topic = deployment.Topic,
                 AckDeadlineSeconds = 30,
-                RetryPolicy = new RetryPolicy { MinimumBackoff = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)), MaximumBackoff = Duration.FromTimeSpan(TimeSpan.FromSeconds(5)) },
+                RetryPolicy = new RetryPolicy { MinimumBackoff = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)), MaximumBackoff = Duration.FromTimeSpan(MaxRetryBackoff) },
                 DeadLetterPolicy = new DeadLetterPolicy { DeadLetterTopic = deployment.DeadLetterTopic, MaxDeliveryAttempts = MaxDeliveryAttempts },
             },
             cancellationToken: cancellationToken);
@@ -89,13 +95,17 @@ internal sealed class LocalDeployment : IAsyncDisposable
     public Dictionary<string, string?> WorkerEnvironment(string modelPath) =>
         WorkerConfiguration(modelPath).ToDictionary(e => e.Key.Replace(":", "__", StringComparison.Ordinal), e => e.Value);
 
-    /// <summary>Uploads an input object through the emulator's JSON API, as a user's <c>gcloud storage cp</c> would.</summary>
-    public async Task UploadInputAsync(string name, byte[] content, string contentType, CancellationToken cancellationToken)
+    /// <summary>Uploads an object the way any client would, over the JSON API.</summary>
+    public Task UploadAsync(string bucket, string name, byte[] content, CancellationToken cancellationToken) =>
+        UploadAsync(bucket, name, content, "application/octet-stream", cancellationToken);
+
+    /// <summary>Uploads an object with its content type, the way any client would, over the JSON API.</summary>
+    public async Task UploadAsync(string bucket, string name, byte[] content, string contentType, CancellationToken cancellationToken)
     {
         using var body = new ByteArrayContent(content);
         body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
         using var response = await _storageHttp.PostAsync(
-            $"/upload/storage/v1/b/{InputsBucket}/o?uploadType=media&name={Uri.EscapeDataString(name)}", body, cancellationToken);
+            $"/upload/storage/v1/b/{bucket}/o?uploadType=media&name={Uri.EscapeDataString(name)}", body, cancellationToken);
         response.EnsureSuccessStatusCode();
     }
 
@@ -110,6 +120,24 @@ internal sealed class LocalDeployment : IAsyncDisposable
         }
 
         return ids;
+    }
+
+    /// <summary>
+    /// Pulls what is deliverable right now, as another subscriber would, and nacks it all straight back: each
+    /// message's delivery attempt goes up by one.
+    /// </summary>
+    public async Task<IReadOnlyList<ReceivedMessage>> PullAndNackAsync(CancellationToken cancellationToken)
+    {
+        var subscriber = new Subscriber.SubscriberClient(_channel);
+        var pulled = await subscriber.PullAsync(new PullRequest { Subscription = Subscription, MaxMessages = 1_000 }, cancellationToken: cancellationToken);
+        if (pulled.ReceivedMessages.Count > 0)
+        {
+            await subscriber.ModifyAckDeadlineAsync(
+                new ModifyAckDeadlineRequest { Subscription = Subscription, AckDeadlineSeconds = 0, AckIds = { pulled.ReceivedMessages.Select(m => m.AckId) } },
+                cancellationToken: cancellationToken);
+        }
+
+        return pulled.ReceivedMessages;
     }
 
     /// <summary>Waits, bounded by the token, until <paramref name="condition"/> holds on the subscription's stats.</summary>
@@ -137,16 +165,6 @@ internal sealed class LocalDeployment : IAsyncDisposable
 
         var response = await Publisher.PublishAsync(new PublishRequest { Topic = Topic, Messages = { message } }, cancellationToken: cancellationToken);
         return response.MessageIds[0];
-    }
-
-    /// <summary>Uploads an object the way any client would, over the JSON API.</summary>
-    public async Task UploadAsync(string bucket, string name, byte[] content, CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(Emulator.StorageEmulatorHost) };
-        using var body = new ByteArrayContent(content);
-        using var response = await http.PostAsync(
-            $"/upload/storage/v1/b/{bucket}/o?uploadType=media&name={Uri.EscapeDataString(name)}", body, cancellationToken);
-        response.EnsureSuccessStatusCode();
     }
 
     /// <summary>The result objects written so far, by job id.</summary>

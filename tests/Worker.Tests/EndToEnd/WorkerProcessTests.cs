@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Google.Cloud.PubSub.V1;
-using Grpc.Net.Client;
 using PullWorker.Jobs.Results;
 using PullWorker.Worker.Tests.Process;
 
@@ -41,7 +39,8 @@ public sealed class WorkerProcessTests
     [CancelAfter(90_000)]
     public async Task Worker_KilledWithSigkillMidway_RestartedWorkerLeavesExactlyOneResultPerJob(CancellationToken cancellationToken)
     {
-        await using var deployment = await LocalDeployment.CreateAsync("sigkill", cancellationToken);
+        await using var clock = new SkippableClock();
+        await using var deployment = await LocalDeployment.CreateAsync("sigkill", cancellationToken, clock.Time);
         var (cases, messageIds) = await PublishAsync(deployment, cancellationToken);
         deployment.Emulator.Storage.Faults.Latency = StorageLatency;
 
@@ -52,7 +51,10 @@ public sealed class WorkerProcessTests
             await first.WaitForExitAsync(cancellationToken);
         }
 
+        // The dead worker's leases (up to the subscriber's first 60 s) run out; Pub/Sub redelivers what they held.
         var afterKill = deployment.Results().Count;
+        clock.Skip(TimeSpan.FromMinutes(2));
+        await deployment.WaitForStatsAsync(s => s.Outstanding == 0, cancellationToken);
         await using var second = WorkerProcess.Start(Environment(deployment));
         var results = await deployment.WaitForResultsAsync(Jobs, cancellationToken);
         var stats = await deployment.WaitForStatsAsync(s => s.Backlog == 0, cancellationToken);
@@ -74,7 +76,8 @@ public sealed class WorkerProcessTests
     [CancelAfter(90_000)]
     public async Task Worker_SigtermUnderLoad_ExitsZeroWithinGraceAndNacksWhatItHadNotStarted(CancellationToken cancellationToken)
     {
-        await using var deployment = await LocalDeployment.CreateAsync("sigterm", cancellationToken);
+        await using var clock = new SkippableClock();
+        await using var deployment = await LocalDeployment.CreateAsync("sigterm", cancellationToken, clock.Time);
         var (cases, messageIds) = await PublishAsync(deployment, cancellationToken);
         deployment.Emulator.Storage.Faults.Latency = StorageLatency;
 
@@ -83,17 +86,18 @@ public sealed class WorkerProcessTests
         await using (var first = WorkerProcess.Start(Environment(deployment)))
         {
             await deployment.WaitForResultsAsync(Jobs / 5, cancellationToken);
-            var clock = Stopwatch.StartNew();
+            var stopwatch = Stopwatch.StartNew();
             await first.TerminateAsync(cancellationToken);
             exitCode = await first.WaitForExitAsync(cancellationToken);
-            drain = clock.Elapsed;
+            drain = stopwatch.Elapsed;
             Assert.That(first.Stdout, Has.Some.Contains("Drained (complete: True)"), first.Transcript());
         }
 
-        // Right after the exit: nothing is still leased to the dead worker, and what it gave back is deliverable now,
-        // seconds before any ack deadline (10 s at least) could have expired.
+        // Right after the exit nothing is still leased to the worker. What it nacked is deliverable again once the
+        // subscription's retry backoff (at most 5 s) has passed: before any lease (10 s at least) could have expired.
         var afterExit = deployment.Emulator.PubSub.GetStats(deployment.Subscription);
-        var redelivered = await PullRedeliveredAsync(deployment, cancellationToken);
+        clock.Skip(LocalDeployment.MaxRetryBackoff + TimeSpan.FromSeconds(1));
+        var redelivered = (await deployment.PullAndNackAsync(cancellationToken)).Count(m => m.DeliveryAttempt > 1);
         await TestContext.Out.WriteLineAsync($"drain took {drain.TotalSeconds:F2} s; after exit: {afterExit}; {redelivered} redelivered at once");
 
         await using var second = WorkerProcess.Start(Environment(deployment));
@@ -156,26 +160,6 @@ public sealed class WorkerProcessTests
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), body);
             await Task.Delay(100, cancellationToken);
         }
-    }
-
-    /// <summary>
-    /// Pulls what is deliverable right now and puts it back: the number of messages among them delivered before,
-    /// which a nack makes deliverable at once while an abandoned lease would hold them until their deadline.
-    /// </summary>
-    private static async Task<int> PullRedeliveredAsync(LocalDeployment deployment, CancellationToken cancellationToken)
-    {
-        using var channel = GrpcChannel.ForAddress($"http://{deployment.Emulator.PubSubEmulatorHost}");
-        var subscriber = new Subscriber.SubscriberClient(channel);
-        var pulled = await subscriber.PullAsync(
-            new PullRequest { Subscription = deployment.Subscription, MaxMessages = 1_000 }, cancellationToken: cancellationToken);
-        if (pulled.ReceivedMessages.Count > 0)
-        {
-            await subscriber.ModifyAckDeadlineAsync(
-                new ModifyAckDeadlineRequest { Subscription = deployment.Subscription, AckDeadlineSeconds = 0, AckIds = { pulled.ReceivedMessages.Select(m => m.AckId) } },
-                cancellationToken: cancellationToken);
-        }
-
-        return pulled.ReceivedMessages.Count(m => m.DeliveryAttempt > 1);
     }
 
     private static async Task<(List<JobCase> Cases, IReadOnlyList<string> MessageIds)> PublishAsync(LocalDeployment deployment, CancellationToken cancellationToken)
