@@ -11,8 +11,8 @@ namespace PullWorker.Worker.Decoding;
 /// </summary>
 /// <remarks>
 /// Resize policy: the image is stretched to exactly the configured width x height (aspect ratio not kept, nothing
-/// cropped), with high-quality sampling: trilinear (mipmapped) filtering when shrinking, so fine detail averages
-/// instead of aliasing, and Mitchell bicubic when enlarging. JPEG and WebP are first decoded at a reduced scale when
+/// cropped), with high-quality sampling: area averaging when shrinking (<see cref="AreaResampler"/>), so fine detail
+/// averages instead of aliasing, and Mitchell bicubic when enlarging in either direction. JPEG and WebP are first decoded at a reduced scale when
 /// that still leaves at least the target size (the codec's own downscaling, far cheaper than decoding every
 /// pixel). Alpha is dropped, not composited (as PIL's <c>convert("RGB")</c> does); EXIF orientation is not applied.
 /// </remarks>
@@ -99,23 +99,25 @@ public sealed class ImageDecoder
 
     private static byte[] Resize(SKBitmap decoded, int width, int height)
     {
-        // Reinterpreting the unpremultiplied pixels as opaque drops alpha without touching the colour values.
-        var opaqueInfo = decoded.Info.WithAlphaType(SKAlphaType.Opaque);
-        using var source = new SKPixmap(opaqueInfo, decoded.GetPixels(), decoded.RowBytes);
-        using var target = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        if (source.Width == width && source.Height == height)
+        if (decoded.Width == width && decoded.Height == height)
         {
-            return ToRgb(source.GetPixelSpan(), width, height, source.RowBytes);
+            return ToRgb(decoded.GetPixelSpan(), width, height, decoded.RowBytes);
         }
 
-        using (var image = SKImage.FromPixels(source))
-        using (var canvas = new SKCanvas(target))
+        if (width <= decoded.Width && height <= decoded.Height)
         {
-            var shrinking = width < source.Width || height < source.Height;
-            var sampling = shrinking
-                ? new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear)
-                : new SKSamplingOptions(SKCubicResampler.Mitchell);
-            canvas.DrawImage(image, new SKRect(0, 0, width, height), sampling);
+            var rgb = GC.AllocateUninitializedArray<byte>(width * height * 3);
+            AreaResampler.Shrink(decoded.GetPixelSpan(), decoded.Width, decoded.Height, decoded.RowBytes, rgb, width, height);
+            return rgb;
+        }
+
+        // Enlarging in at least one direction. Reinterpreting the unpremultiplied pixels as opaque drops alpha
+        // without touching the colour values.
+        using var source = new SKPixmap(decoded.Info.WithAlphaType(SKAlphaType.Opaque), decoded.GetPixels(), decoded.RowBytes);
+        using var target = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        using (var targetPixels = target.PeekPixels())
+        {
+            source.ScalePixels(targetPixels, new SKSamplingOptions(SKCubicResampler.Mitchell));
         }
 
         return ToRgb(target.GetPixelSpan(), width, height, target.RowBytes);

@@ -22,4 +22,10 @@ public sealed class WorkerOptions
 
     /// <summary>Result uploads in flight at once; uploads are latency-bound, so many overlap cheaply.</summary>
     public int ResultWriters { get; set; } = 32;
+
+    /// <summary>
+    /// How often <c>gs://</c> stage models are checked for a new generation, which is then loaded beside the old
+    /// one, warmed up and switched to between batches. Zero turns the check off. Default one minute.
+    /// </summary>
+    public TimeSpan ModelPollInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

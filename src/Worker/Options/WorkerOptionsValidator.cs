@@ -54,6 +54,11 @@ public sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
             failures.Add($"Worker:ResultWriters must be from 1 to 1024, got {options.ResultWriters}");
         }
 
+        if (options.ModelPollInterval < TimeSpan.Zero)
+        {
+            failures.Add($"Worker:ModelPollInterval must be zero (off) or positive, got {options.ModelPollInterval}");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -1,9 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using PullWorker.Inference;
 using PullWorker.Jobs.Parsing;
 using PullWorker.PubSub.Subscribing;
-using PullWorker.Worker.Decoding;
 
 namespace PullWorker.Worker.Pipeline;
 
@@ -12,8 +10,7 @@ namespace PullWorker.Worker.Pipeline;
 /// its inputs, and submit it to the engine without waiting for the result, so decoding of the next batch overlaps
 /// the device running this one. A job that fails on its own content skips the engine with its error.
 /// </summary>
-internal sealed partial class DecodeStage(
-    JobParser parser, JobDecoder decoder, InferenceEngine engine, WorkerMetrics metrics, ILogger<DecodeStage> logger)
+internal sealed partial class DecodeStage(JobParser parser, ModelSlot models, WorkerMetrics metrics, ILogger<DecodeStage> logger)
 {
     /// <summary>
     /// Runs until <paramref name="intake"/> completes or <paramref name="stopIntake"/> fires. A message this
@@ -40,28 +37,31 @@ internal sealed partial class DecodeStage(
     private async Task DecodeOneAsync(LeasedMessage message, ChannelWriter<PendingJob> pending, CancellationToken stopIntake)
     {
         PendingJob job;
+        var model = models.Acquire();
         try
         {
             var parsed = parser.Parse(message.MessageId, message.Data, message.Attributes);
             if (parsed.Job is not { } parsedJob)
             {
-                job = new PendingJob(message, parsed.ResultId, null, parsed.Error);
+                job = new PendingJob(message, parsed.ResultId, model, null, parsed.Error);
             }
             else
             {
-                var decoded = await decoder.DecodeAsync(parsedJob, stopIntake);
+                var decoded = await model.Decoder.DecodeAsync(parsedJob, stopIntake);
                 job = decoded.Item is { } item
-                    ? new PendingJob(message, parsedJob.Id, engine.InferAsync(item, stopIntake).AsTask(), null)
-                    : new PendingJob(message, parsedJob.Id, null, decoded.Error);
+                    ? new PendingJob(message, parsedJob.Id, model, model.Engine.InferAsync(item, stopIntake).AsTask(), null)
+                    : new PendingJob(message, parsedJob.Id, model, null, decoded.Error);
             }
         }
         catch (OperationCanceledException) when (stopIntake.IsCancellationRequested)
         {
+            model.Release();
             message.Nack();
             return;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            model.Release();
             // Not the job's fault (storage unavailable, say): let Pub/Sub bring it back later.
             var delay = Redelivery.DelayFor(message.DeliveryAttempt);
             LogDecodeFailed(message.MessageId, delay, e);
@@ -70,7 +70,8 @@ internal sealed partial class DecodeStage(
             return;
         }
 
-        // The pending channel holds at most the flow-control limit, so this only waits while writers catch up.
+        // The job carries the model lease to the result stage, which releases it. The pending channel holds at most
+        // the flow-control limit, so this only waits while writers catch up.
         await pending.WriteAsync(job, CancellationToken.None);
     }
 

@@ -42,33 +42,34 @@ public sealed partial class JobPipeline(
     ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<JobPipeline>();
+    private readonly ModelResolver _resolver = new(storage);
 
-    // Cancels intake: decode workers stop taking messages and jobs still queued for the device are withdrawn.
+    // Cancels intake: decode workers stop taking messages, jobs still queued for the device are withdrawn, and
+    // the model watch stops.
     private readonly CancellationTokenSource _intakeCts = new();
 
     // Cancels everything still running, when the grace period is over.
     private readonly CancellationTokenSource _hardStopCts = new();
 
-    private InferenceEngine? _engine;
+    private ModelSlot? _models;
     private PubSubSubscriber? _subscriber;
     private ResultWriter? _resultWriter;
     private InputFetcher? _inputFetcher;
     private Task _running = Task.CompletedTask;
     private int _disposed;
 
-    /// <summary>The engine once started; the demo and tests read its inputs and transfer counts.</summary>
-    public InferenceEngine? Engine => _engine;
+    /// <summary>The engine new jobs start on; the demo and tests read its inputs and transfer counts.</summary>
+    public InferenceEngine? Engine => _models?.Current.Engine;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var worker = workerOptions.Value;
         var batching = batchingOptions.Value;
-        var pipeline = await new ModelResolver(storage).ResolveAsync(pipelineOptions.Value, cancellationToken);
-        _engine = await InferenceEngine.StartAsync(pipeline, batching, loggerFactory, time, cancellationToken: cancellationToken);
+        _inputFetcher = new InputFetcher(storage, worker.InputBuckets, storageOptions);
+        _models = new ModelSlot(await LoadModelAsync(cancellationToken));
         readiness.ModelLoaded = true;
 
         _resultWriter = new ResultWriter(storage, GcsUri.Parse(worker.Results), storageOptions, loggerFactory.CreateLogger<ResultWriter>());
-        _inputFetcher = new InputFetcher(storage, worker.InputBuckets, storageOptions);
         await WarmUpStorageAsync(_resultWriter.Results, cancellationToken);
         readiness.BucketsWarmed = true;
 
@@ -87,9 +88,8 @@ public sealed partial class JobPipeline(
             cancellationToken);
         readiness.SubscriberStreaming = true;
 
-        var decoder = new JobDecoder(_engine.Inputs, _inputFetcher, new ImageDecoder(imageOptions.Value));
-        _running = RunAsync(worker, new JobParser(parserOptions.Value), decoder, _subscriber, _engine, _resultWriter);
-        LogStarted(worker.Subscription, _engine.Device.ToString(), worker.Results);
+        _running = RunAsync(worker, _subscriber, _models, _resultWriter);
+        LogStarted(worker.Subscription, _models.Current.Engine.Device.ToString(), worker.Results);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -127,9 +127,9 @@ public sealed partial class JobPipeline(
             await _subscriber.DisposeAsync();
         }
 
-        if (_engine is not null)
+        if (_models is not null)
         {
-            await _engine.DisposeAsync();
+            await _models.RetireAsync();
         }
 
         _resultWriter?.Dispose();
@@ -138,18 +138,14 @@ public sealed partial class JobPipeline(
         _hardStopCts.Dispose();
     }
 
-    private async Task RunAsync(
-        WorkerOptions worker, JobParser parser, JobDecoder decoder, PubSubSubscriber subscriber, InferenceEngine engine, ResultWriter writer)
+    private async Task RunAsync(WorkerOptions worker, PubSubSubscriber subscriber, ModelSlot models, ResultWriter writer)
     {
         // Holds every job between decode and its result; flow control already bounds how many there can be.
-        var pending = Channel.CreateBounded<PendingJob>(new BoundedChannelOptions(flowControlOptions.Value.EffectiveMaxOutstandingMessages(batchingOptions.Value.MaxBatchSize))
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        var decodeStage = new DecodeStage(parser, decoder, engine, metrics, loggerFactory.CreateLogger<DecodeStage>());
+        var capacity = flowControlOptions.Value.EffectiveMaxOutstandingMessages(batchingOptions.Value.MaxBatchSize);
+        var pending = Channel.CreateBounded<PendingJob>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait });
+        var decodeStage = new DecodeStage(new JobParser(parserOptions.Value), models, metrics, loggerFactory.CreateLogger<DecodeStage>());
         var resultStage = new ResultStage(
-            writer, new ResultDocuments(ResultDocuments.Describe(engine), time), subscriber.MaxDeliveryAttempts,
-            metrics, time, loggerFactory.CreateLogger<ResultStage>());
+            writer, new ResultDocuments(time), subscriber.MaxDeliveryAttempts, metrics, time, loggerFactory.CreateLogger<ResultStage>());
 
         var decoders = Enumerable.Range(0, worker.DecodeWorkers)
             .Select(_ => Task.Run(() => decodeStage.RunAsync(subscriber.Messages, pending.Writer, _intakeCts.Token)))
@@ -157,6 +153,7 @@ public sealed partial class JobPipeline(
         var writers = Enumerable.Range(0, worker.ResultWriters)
             .Select(_ => Task.Run(() => resultStage.RunAsync(pending.Reader, _hardStopCts.Token)))
             .ToArray();
+        var watch = WatchModelAsync(models, worker.ModelPollInterval, _intakeCts.Token);
 
         try
         {
@@ -174,6 +171,56 @@ public sealed partial class JobPipeline(
         }
 
         await Task.WhenAll(writers);
+        await watch;
+    }
+
+    /// <summary>Resolves the configured stages, loads and warms them, and pairs the engine with its decoder.</summary>
+    private async Task<ActiveModel> LoadModelAsync(CancellationToken cancellationToken)
+    {
+        var (pipeline, generations) = await _resolver.ResolveAsync(pipelineOptions.Value, cancellationToken);
+        var engine = await InferenceEngine.StartAsync(pipeline, batchingOptions.Value, loggerFactory, time, cancellationToken: cancellationToken);
+        var decoder = new JobDecoder(engine.Inputs, _inputFetcher!, new ImageDecoder(imageOptions.Value));
+        return new ActiveModel(engine, decoder, ResultDocuments.Describe(engine), generations);
+    }
+
+    /// <summary>
+    /// Polls the <c>gs://</c> stage models; a new generation is loaded and warmed beside the running version, then
+    /// new jobs switch to it between batches and the old version is disposed when its last job is done.
+    /// </summary>
+    private async Task WatchModelAsync(ModelSlot models, TimeSpan interval, CancellationToken stop)
+    {
+        if (interval <= TimeSpan.Zero || !ModelResolver.HasRemoteStages(pipelineOptions.Value))
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                try
+                {
+                    var latest = await _resolver.GenerationsAsync(pipelineOptions.Value, stop);
+                    if (latest.SequenceEqual(models.Current.Generations))
+                    {
+                        continue;
+                    }
+
+                    var next = await LoadModelAsync(stop);
+                    LogModelReplaced(models.Current.Model.Sha256, next.Model.Sha256);
+                    await models.ReplaceAsync(next);
+                }
+                catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+                {
+                    // A bad new model must not take down a worker that runs the old one well.
+                    LogModelReloadFailed(e);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
     }
 
     /// <summary>
@@ -199,4 +246,10 @@ public sealed partial class JobPipeline(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Drained (complete: {Complete})")]
     private partial void LogDrained(bool complete);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model changed: new jobs run on {NewSha256} instead of {OldSha256}")]
+    private partial void LogModelReplaced(string oldSha256, string newSha256);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Loading the changed model failed; the running one stays")]
+    private partial void LogModelReloadFailed(Exception exception);
 }

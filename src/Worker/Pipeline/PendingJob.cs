@@ -6,6 +6,7 @@ namespace PullWorker.Worker.Pipeline;
 
 /// <summary>
 /// A job between decoding and its result: either already failed on its own content (<see cref="Error"/>), or
-/// submitted to the engine (<see cref="Inference"/>), whose batch may still be queued or on the device.
+/// submitted to the engine (<see cref="Inference"/>), whose batch may still be queued or on the device. It holds a
+/// lease on <see cref="Model"/> until its result is written.
 /// </summary>
-internal sealed record PendingJob(LeasedMessage Message, JobId Id, Task<InferenceResult>? Inference, JobError? Error);
+internal sealed record PendingJob(LeasedMessage Message, JobId Id, ActiveModel Model, Task<InferenceResult>? Inference, JobError? Error);

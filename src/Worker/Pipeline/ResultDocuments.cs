@@ -2,15 +2,12 @@ using PullWorker.Inference;
 using PullWorker.Inference.Tensors;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
-using PullWorker.PubSub.Subscribing;
 
 namespace PullWorker.Worker.Pipeline;
 
 /// <summary>Builds the contract's result documents from what the engine returned.</summary>
-internal sealed class ResultDocuments(ModelInfo model, TimeProvider time)
+internal sealed class ResultDocuments(TimeProvider time)
 {
-    public ModelInfo Model { get; } = model;
-
     /// <summary>
     /// The pipeline as results name it: the user models' names joined by <c>+</c>, and one SHA-256 for the whole
     /// pipeline (of the stage hashes in order, built-in stages included, since their settings change outputs too).
@@ -27,13 +24,13 @@ internal sealed class ResultDocuments(ModelInfo model, TimeProvider time)
         return new ModelInfo(string.Join('+', userModels), sha256);
     }
 
-    public JobResult Succeeded(LeasedMessage message, JobId id, IReadOnlyDictionary<string, TensorData> outputs) =>
+    public JobResult Succeeded(PendingJob job, IReadOnlyDictionary<string, TensorData> outputs) =>
         JobResult.Succeeded(
-            id, message.MessageId, outputs.ToDictionary(o => o.Key, o => ToOutputTensor(o.Value), StringComparer.Ordinal),
-            Model, message.PublishTime, time.GetUtcNow(), message.DeliveryAttempt);
+            job.Id, job.Message.MessageId, outputs.ToDictionary(o => o.Key, o => ToOutputTensor(o.Value), StringComparer.Ordinal),
+            job.Model.Model, job.Message.PublishTime, time.GetUtcNow(), job.Message.DeliveryAttempt);
 
-    public JobResult Failed(LeasedMessage message, JobId id, JobError error) =>
-        JobResult.Failed(id, message.MessageId, error, Model, message.PublishTime, time.GetUtcNow(), message.DeliveryAttempt);
+    public JobResult Failed(PendingJob job, JobError error) =>
+        JobResult.Failed(job.Id, job.Message.MessageId, error, job.Model.Model, job.Message.PublishTime, time.GetUtcNow(), job.Message.DeliveryAttempt);
 
     private static OutputTensor ToOutputTensor(TensorData tensor)
     {

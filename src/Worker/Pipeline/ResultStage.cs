@@ -34,6 +34,18 @@ internal sealed partial class ResultStage(
 
     private async Task CompleteAsync(PendingJob job, CancellationToken hardStop)
     {
+        try
+        {
+            await SettleAsync(job, hardStop);
+        }
+        finally
+        {
+            job.Model.Release();
+        }
+    }
+
+    private async Task SettleAsync(PendingJob job, CancellationToken hardStop)
+    {
         var message = job.Message;
         try
         {
@@ -58,13 +70,13 @@ internal sealed partial class ResultStage(
     {
         if (job.Error is { } error)
         {
-            return documents.Failed(job.Message, job.Id, error);
+            return documents.Failed(job, error);
         }
 
         var outcome = await job.Inference!;
         return outcome.Outputs is { } outputs
-            ? documents.Succeeded(job.Message, job.Id, outputs)
-            : documents.Failed(job.Message, job.Id, ToJobError(outcome.Error!));
+            ? documents.Succeeded(job, outputs)
+            : documents.Failed(job, ToJobError(outcome.Error!));
     }
 
     /// <summary>
@@ -81,7 +93,7 @@ internal sealed partial class ResultStage(
                 $"gave up after {message.DeliveryAttempt} delivery attempts; the last failed with: {failure.Message}");
             try
             {
-                await writer.WriteAsync(documents.Failed(message, job.Id, error), hardStop);
+                await writer.WriteAsync(documents.Failed(job, error), hardStop);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

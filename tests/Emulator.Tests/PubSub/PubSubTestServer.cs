@@ -1,5 +1,6 @@
 using Google.Cloud.PubSub.V1;
 using Google.Protobuf;
+using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Time.Testing;
 using PullWorker.Emulator.PubSub;
@@ -99,7 +100,16 @@ internal sealed class PubSubTestServer : IAsyncDisposable
     public async Task<StreamingPullProbe> OpenStreamAsync(StreamingPullRequest first, CancellationToken cancellationToken)
     {
         var call = Subscriber.StreamingPull(cancellationToken: cancellationToken);
-        await call.RequestStream.WriteAsync(first, cancellationToken);
+        try
+        {
+            await call.RequestStream.WriteAsync(first, cancellationToken);
+        }
+        catch (RpcException)
+        {
+            // The server may end the call before the first request is written (an injected error, a validation
+            // failure); the status is still read from the response stream, where the tests look for it.
+        }
+
         return new StreamingPullProbe(call);
     }
 

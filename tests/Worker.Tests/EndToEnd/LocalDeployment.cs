@@ -91,6 +91,16 @@ internal sealed class LocalDeployment : IAsyncDisposable
         return response.MessageIds[0];
     }
 
+    /// <summary>Uploads an object the way any client would, over the JSON API.</summary>
+    public async Task UploadAsync(string bucket, string name, byte[] content, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(Emulator.StorageEmulatorHost) };
+        using var body = new ByteArrayContent(content);
+        using var response = await http.PostAsync(
+            $"/upload/storage/v1/b/{bucket}/o?uploadType=media&name={Uri.EscapeDataString(name)}", body, cancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>The result objects written so far, by job id.</summary>
     public IReadOnlyDictionary<string, Jobs.Results.JobResult> Results() =>
         Emulator.Storage.ListObjects(ResultsBucket, "out/").ToDictionary(

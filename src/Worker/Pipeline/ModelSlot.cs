@@ -1,0 +1,33 @@
+namespace PullWorker.Worker.Pipeline;
+
+/// <summary>
+/// The pipeline version new jobs start on. Replacing it happens between batches: jobs already submitted finish
+/// on the old version (and their results name it), new ones start on the new one.
+/// </summary>
+internal sealed class ModelSlot(ActiveModel initial)
+{
+    private ActiveModel _current = initial;
+
+    public ActiveModel Current => Volatile.Read(ref _current);
+
+    /// <summary>The current version, with a lease the caller must release (directly or through its job).</summary>
+    public ActiveModel Acquire()
+    {
+        while (true)
+        {
+            var model = Current;
+            if (model.TryAcquire())
+            {
+                return model;
+            }
+
+            // Retired between the read and the lease: the replacement is already in place.
+        }
+    }
+
+    /// <summary>Puts <paramref name="next"/> in place and disposes the old version once its jobs are done.</summary>
+    public Task ReplaceAsync(ActiveModel next) => Interlocked.Exchange(ref _current, next).RetireAsync();
+
+    /// <summary>Disposes the current version once its jobs are done (at shutdown).</summary>
+    public Task RetireAsync() => Current.RetireAsync();
+}

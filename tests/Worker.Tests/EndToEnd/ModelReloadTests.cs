@@ -1,0 +1,84 @@
+using System.Globalization;
+using Google.Protobuf;
+using Microsoft.Extensions.Configuration;
+using PullWorker.Inference.Onnx;
+using PullWorker.Inference.Stages;
+using PullWorker.Inference.Tensors;
+using PullWorker.Jobs.Results;
+using PullWorker.Worker.Hosting;
+
+namespace PullWorker.Worker.Tests.EndToEnd;
+
+/// <summary>A gs:// model replaced while the worker runs: new jobs switch to it, none is lost.</summary>
+[TestFixture]
+public sealed class ModelReloadTests
+{
+    private const string ModelObject = "models/model.onnx";
+
+    [Test]
+    [CancelAfter(90_000)]
+    public async Task Worker_ModelObjectReplaced_LaterJobsRunOnNewModel(CancellationToken cancellationToken)
+    {
+        await using var deployment = await LocalDeployment.CreateAsync("reload", cancellationToken);
+        await deployment.UploadAsync(LocalDeployment.InputsBucket, ModelObject, SampleModels.TinyMlp(), cancellationToken);
+        var configuration = deployment.WorkerConfiguration($"gs://{LocalDeployment.InputsBucket}/{ModelObject}");
+        configuration["Worker:ModelPollInterval"] = "00:00:00.200";
+        await using var app = WorkerHost.Build([], config => config.AddInMemoryCollection(configuration));
+        await app.StartAsync(cancellationToken);
+
+        await PublishJobsAsync(deployment, "before", 20, cancellationToken);
+        var before = await deployment.WaitForResultsAsync(20, cancellationToken);
+
+        await deployment.UploadAsync(LocalDeployment.InputsBucket, ModelObject, Doubler(), cancellationToken);
+        var switched = await WaitForModelChangeAsync(deployment, before.Values.First().Model.Sha256, cancellationToken);
+        await PublishJobsAsync(deployment, "after", 20, cancellationToken);
+        var all = await deployment.WaitForResultsAsync(40 + switched, cancellationToken);
+        await app.StopAsync(cancellationToken);
+
+        var after = all.Where(r => r.Key.StartsWith("after/", StringComparison.Ordinal)).Select(r => r.Value).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(before.Values.Select(r => r.Model.Sha256).Distinct().Count(), Is.EqualTo(1));
+            Assert.That(after, Has.Count.EqualTo(20));
+            Assert.That(after.Select(r => r.Model.Sha256), Is.All.Not.EqualTo(before.Values.First().Model.Sha256));
+            Assert.That(after.Select(r => r.Outputs!["y"].Shape), Is.All.EqualTo(new long[] { 16 }), "the doubler's output");
+            Assert.That(deployment.Emulator.PubSub.GetStats(deployment.Subscription).Backlog, Is.Zero);
+        });
+    }
+
+    /// <summary>Publishes probes until one comes back from a different model; returns how many probes it took.</summary>
+    private static async Task<int> WaitForModelChangeAsync(LocalDeployment deployment, string oldSha256, CancellationToken cancellationToken)
+    {
+        for (var probe = 0; ; probe++)
+        {
+            await PublishJobsAsync(deployment, $"probe{probe}", 1, cancellationToken);
+            var results = await deployment.WaitForResultsAsync(20 + probe + 1, cancellationToken);
+            if (results[$"probe{probe}/0"].Model.Sha256 != oldSha256)
+            {
+                return probe + 1;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    private static async Task PublishJobsAsync(LocalDeployment deployment, string prefix, int count, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var values = string.Join(',', Enumerable.Range(0, 16).Select(k => (k * 0.5).ToString(CultureInfo.InvariantCulture)));
+            var job = "{\"id\":\"" + prefix + "/" + i + "\",\"inputs\":{\"x\":{\"dtype\":\"float32\",\"shape\":[16],\"data\":[" + values + "]}}}";
+            await deployment.PublishAsync(ByteString.CopyFromUtf8(job), null, cancellationToken);
+        }
+    }
+
+    /// <summary>Same input as the tiny MLP, a different graph: <c>y = 2x</c>, float [N, 16].</summary>
+    private static byte[] Doubler()
+    {
+        var builder = new OnnxModelBuilder("doubler").Input("x", TensorDataType.Float32, "N", 16);
+        return builder
+            .Node("Mul", ["x", builder.Constant([2f], 1)], ["y"])
+            .Output("y", TensorDataType.Float32, "N", 16)
+            .Build();
+    }
+}
