@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PullWorker.Emulator;
 using PullWorker.Inference.Stages;
+using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
 using PullWorker.PubSub.Connection;
 using PullWorker.PubSub.Publishing;
@@ -40,15 +41,19 @@ public sealed class DemoRunner(DemoSettings settings, IAnsiConsole console, Time
         await UploadSamplesAsync(emulator, samples, cancellationToken);
         var jobs = DemoJobs.Create(settings.Jobs, samples);
 
-        var modelPath = Path.Combine(Path.GetTempPath(), $"pullworker-demo-{Guid.NewGuid():N}.onnx");
+        // Results name the model by its file name, so the file is demo.onnx, in a folder of its own.
+        var modelDirectory = Directory.CreateTempSubdirectory("pullworker-demo-");
+        var modelPath = Path.Combine(modelDirectory.FullName, "demo.onnx");
         await File.WriteAllBytesAsync(modelPath, SampleModels.Demo(), cancellationToken);
         try
         {
-            using var batchSizes = new BatchSizeListener();
             await using var worker = WorkerHost.Build([], configuration => configuration.AddInMemoryCollection(
                 DemoWorkerConfiguration.Create(emulator, modelPath, resultsUri)));
             console.MarkupLine("Starting the worker with the demo model (mean colour and sharpness of 64 x 64 images)");
             await worker.StartAsync(cancellationToken);
+
+            // Listening starts after the start-up warm-up, whose one batch per bucket size is no job's.
+            using var batchSizes = new BatchSizeListener();
             var device = worker.Services.GetRequiredService<JobPipeline>().Engine?.Device.ToString() ?? "unknown";
 
             console.MarkupLineInterpolated($"Publishing {jobs.Count:N0} jobs to [blue]{DemoNames.Topic}[/]");
@@ -66,7 +71,7 @@ public sealed class DemoRunner(DemoSettings settings, IAnsiConsole console, Time
         }
         finally
         {
-            File.Delete(modelPath);
+            modelDirectory.Delete(recursive: true);
         }
     }
 
@@ -127,10 +132,10 @@ public sealed class DemoRunner(DemoSettings settings, IAnsiConsole console, Time
         {
             if (jobs[i].ExpectedError is { } expected)
             {
-                var actual = byMessage.TryGetValue(messageIds[i], out var result) ? result.Error?.Code.ToString() ?? "ok" : "no result";
-                if (actual != expected.ToString())
+                var actual = byMessage.TryGetValue(messageIds[i], out var result) ? result.Error?.Code.ToWireName() ?? "ok" : "no result";
+                if (actual != expected.ToWireName())
                 {
-                    problems.Add($"{jobs[i].Id}: expected {expected}, got {actual}");
+                    problems.Add($"{jobs[i].Id}: expected {expected.ToWireName()}, got {actual}");
                 }
             }
         }

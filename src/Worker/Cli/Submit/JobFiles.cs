@@ -23,7 +23,9 @@ public static class JobFiles
         [".webp"] = "image/webp",
     };
 
-    /// <exception cref="ArgumentException">A file has an unsupported extension, invalid JSON, or is too large; the message names it.</exception>
+    /// <exception cref="ArgumentException">
+    /// A file has an unsupported extension, invalid JSON, or is too large (the message names it), or there are no jobs.
+    /// </exception>
     /// <exception cref="FileNotFoundException">A file does not exist.</exception>
     public static async Task<IReadOnlyList<PubsubMessage>> ReadAsync(IEnumerable<string> paths, string idPrefix, CancellationToken cancellationToken)
     {
@@ -58,7 +60,7 @@ public static class JobFiles
             }
         }
 
-        return messages;
+        return messages.Count > 0 ? messages : throw new ArgumentException("the files hold no jobs");
     }
 
     private static PubsubMessage ImageMessage(string path, byte[] image, string contentType, string idPrefix)
