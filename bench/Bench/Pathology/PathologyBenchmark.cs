@@ -15,11 +15,13 @@ internal static class PathologyBenchmark
 {
     public const string Engine = "(a) engine";
     public const string Naive = "(b) naive";
+    public const string EngineAtNaiveRates = "(a) engine at (b)'s rates";
 
     /// <summary>FastAPI runs synchronous endpoints on a pool of 40 threads (AnyIO's default limiter).</summary>
     private const int WebServerThreads = 40;
     private const int DistinctItems = 64;
     private static readonly double[] Fractions = [0.5, 0.8, 0.95];
+    private static readonly int[] ConcurrentUsers = [1, 4, 16, 64];
 
     public static async Task<PathologyResult> RunAsync(BenchSettings settings, CancellationToken cancellationToken)
     {
@@ -59,6 +61,7 @@ internal static class PathologyBenchmark
 
         var enginePoints = new List<LoadPoint>();
         var naivePoints = new List<LoadPoint>();
+        var sameRatePoints = new List<LoadPoint>();
         foreach (var fraction in Fractions)
         {
             var seed = (int)(fraction * 1000);
@@ -66,6 +69,20 @@ internal static class PathologyBenchmark
             Print(Engine, enginePoints[^1]);
             naivePoints.Add(new LoadPoint(fraction, await OpenLoopLoad.RunAsync(fraction * naiveCapacity, settings.LoadWindow, seed, naiveJob, cancellationToken)));
             Print(Naive, naivePoints[^1]);
+            sameRatePoints.Add(new LoadPoint(fraction, await OpenLoopLoad.RunAsync(fraction * naiveCapacity, settings.LoadWindow, seed, engineJob, cancellationToken)));
+            Print(EngineAtNaiveRates, sameRatePoints[^1]);
+        }
+
+        // The seed's own experiment: N concurrent users, each sending its next request when the last returns.
+        var users = new List<UsersPoint>();
+        foreach (var count in ConcurrentUsers)
+        {
+            var engineRun = await ClosedLoopLoad.RunAsync(count, settings.LoadWindow / 2, engineJob, cancellationToken);
+            var naiveRun = await ClosedLoopLoad.RunAsync(count, settings.LoadWindow / 2, naiveJob, cancellationToken);
+            users.Add(new UsersPoint(count, engineRun, naiveRun));
+            Console.WriteLine(
+                $"  {count,2} users: {Engine} {engineRun.JobsPerSecond:F0} jobs/s p50 {engineRun.Latency.P50:F1} p90/p50 {engineRun.Latency.P90OverP50:F2}; " +
+                $"{Naive} {naiveRun.JobsPerSecond:F0} jobs/s p50 {naiveRun.Latency.P50:F1} p90/p50 {naiveRun.Latency.P90OverP50:F2}");
         }
 
         ThreadPool.SetMinThreads(workers, io);
@@ -73,7 +90,9 @@ internal static class PathologyBenchmark
             [
                 new VariantResult(Engine, $"stages of one InferenceEngine, reshape in model B's graph, Batching:MaxBatchSize {batching.MaxBatchSize}, MaxDelay {batching.MaxDelay.TotalMilliseconds} ms", engineCapacity, enginePoints),
                 new VariantResult(Naive, "one request per job on the thread pool, A and B in shared sessions with a lock each, host reshape (managed copy) between", naiveCapacity, naivePoints),
+                new VariantResult(EngineAtNaiveRates, "(a) offered the same jobs/s as (b); load = fraction of (b)'s capacity", engineCapacity, sameRatePoints),
             ],
+            users,
             WebServerThreads);
     }
 

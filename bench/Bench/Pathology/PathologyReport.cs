@@ -47,19 +47,34 @@ internal static class PathologyReport
             "and a request that finished A queues again behind later requests at B, which is the seed's mechanism.")
             .AppendLine();
         report.AppendLine(CultureInfo.InvariantCulture, $"![latency percentiles against offered load]({Chart})").AppendLine();
+        report.AppendLine(
+            "The seed's own test, closed loop: N users each send their next request when the last returns (Locust). By Little's law mean latency = N / throughput; " +
+            "the seed's symptom is latency far above one request's time and uneven across requests (p90/p50).")
+            .AppendLine();
+        Table(report, ["users", "(a) jobs/s", "(a) p50 ms", "(a) p90 ms", "(a) p99 ms", "(a) p90/p50", "(b) jobs/s", "(b) p50 ms", "(b) p90 ms", "(b) p99 ms", "(b) p90/p50"],
+            result.Users.Select(u => (IReadOnlyList<string>)
+            [
+                N(u.Users), N(u.Engine.JobsPerSecond), N(u.Engine.Latency.P50, 1), N(u.Engine.Latency.P90, 1), N(u.Engine.Latency.P99, 1), N(u.Engine.Latency.P90OverP50, 2),
+                N(u.Naive.JobsPerSecond), N(u.Naive.Latency.P50, 1), N(u.Naive.Latency.P90, 1), N(u.Naive.Latency.P99, 1), N(u.Naive.Latency.P90OverP50, 2),
+            ]));
 
-        SKColor[] colors = [new(31, 119, 180), new(214, 39, 40)];
-        var series = new List<ChartSeries>();
-        for (var i = 0; i < result.Variants.Count; i++)
-        {
-            var variant = result.Variants[i];
-            series.Add(new ChartSeries($"{variant.Name} p50", colors[i], false, [.. variant.Points.Select(p => (p.Fraction * 100, p.Run.Latency.P50))]));
-            series.Add(new ChartSeries($"{variant.Name} p90", colors[i], true, [.. variant.Points.Select(p => (p.Fraction * 100, p.Run.Latency.P90))]));
-            series.Add(new ChartSeries($"{variant.Name} p99", colors[i].WithAlpha(140), true, [.. variant.Points.Select(p => (p.Fraction * 100, p.Run.Latency.P99))]));
-        }
-
+        // Both runs of (a) on one line by offered rate: its own fractions and (b)'s rates.
+        var engineRuns = engine.Points.Concat(result.Variants.Skip(2).SelectMany(v => v.Points)).OrderBy(p => p.Run.OfferedPerSecond).ToArray();
+        SKColor blue = new(31, 119, 180), red = new(214, 39, 40);
+        List<ChartSeries> series =
+        [
+            .. Percentiles(engine.Name, blue, engineRuns),
+            .. Percentiles(naive.Name, red, naive.Points),
+        ];
         LineChart.Render(
-            new ChartSpec("Two-model pipeline: latency vs offered load", "offered load (% of the variant's capacity)", "latency (ms, log scale)", series, LogY: true, XTicks: [50, 80, 95]),
+            new ChartSpec("Two-model pipeline: latency vs offered load", "offered load (jobs/s, Poisson arrivals)", "latency (ms, log scale)", series, LogY: true),
             Path.Combine(directory, Chart));
     }
+
+    private static IEnumerable<ChartSeries> Percentiles(string name, SKColor color, IReadOnlyList<LoadPoint> points) =>
+    [
+        new ChartSeries($"{name} p50", color, false, [.. points.Select(p => (p.Run.OfferedPerSecond, p.Run.Latency.P50))]),
+        new ChartSeries($"{name} p90", color, true, [.. points.Select(p => (p.Run.OfferedPerSecond, p.Run.Latency.P90))]),
+        new ChartSeries($"{name} p99", color.WithAlpha(120), true, [.. points.Select(p => (p.Run.OfferedPerSecond, p.Run.Latency.P99))]),
+    ];
 }
