@@ -31,8 +31,10 @@ internal static class ColdStartBenchmark
             await using var worker = WorkerProcess.Start(configuration);
             var ready = WaitForReadyAsync(worker, started, cancellationToken);
             var firstResult = WaitForFirstResultAsync(deployment, worker, started, cancellationToken);
-            runs.Add(new ColdStartRun(await ready, await firstResult));
-            Console.WriteLine($"  run {run + 1}: ready {runs[^1].ReadySeconds:F2} s, first result {runs[^1].FirstResultSeconds:F2} s");
+            var readySeconds = await ready;
+            var readyCpu = worker.CpuTime.TotalSeconds;
+            runs.Add(new ColdStartRun(readySeconds, await firstResult, readyCpu));
+            Console.WriteLine($"  run {run + 1}: ready {readySeconds:F2} s ({readyCpu:F2} CPU s), first result {runs[^1].FirstResultSeconds:F2} s");
         }
 
         return new ColdStartResult($"SampleModels.Demo with Pipeline:Image {ImageSize}x{ImageSize}, one raw image/png job queued before start, CPU", runs);

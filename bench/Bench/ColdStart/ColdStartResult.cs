@@ -14,5 +14,8 @@ internal sealed record ColdStartResult(string Setup, IReadOnlyList<ColdStartRun>
     }
 }
 
-/// <summary>Seconds from process start to <c>/readyz</c> answering 200, and to the first result object existing.</summary>
-internal sealed record ColdStartRun(double ReadySeconds, double FirstResultSeconds);
+/// <summary>
+/// Seconds from process start to <c>/readyz</c> answering 200 and to the first result object existing, and the CPU
+/// seconds the worker process had used when ready (less sensitive than wall time to other load on the machine).
+/// </summary>
+internal sealed record ColdStartRun(double ReadySeconds, double FirstResultSeconds, double ReadyCpuSeconds);

@@ -13,7 +13,7 @@ namespace PullWorker.Bench.Infrastructure;
 internal sealed class BenchDeployment : IAsyncDisposable
 {
     public const string ResultsBucket = "results";
-    private const string Project = "bench";
+    private const string Project = "bench-project";
 
     private BenchDeployment(EmulatorServer emulator, string name)
     {
