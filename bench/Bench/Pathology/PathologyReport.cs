@@ -17,7 +17,7 @@ internal static class PathologyReport
         report.AppendLine("## 2. The seed's pathology, measured").AppendLine();
         Measured(report, measured.Machine);
         report.AppendLine(
-            "Model A (conv 3->32 -> conv 32->32, output [N, 32, 32, 32]) -> reshape to [N, 128, 16, 16] -> model B (conv 128->64 -> pool -> dense), about 58 MFLOP per job, " +
+            "Model A (conv 3->32 -> conv 32->64, output [N, 64, 32, 32]) -> reshape to [N, 256, 16, 16] -> model B (conv 256->128 -> pool -> dense), about 0.19 GFLOP per job, " +
             "built with `OnnxModelBuilder`. Each variant's capacity is measured first in a closed loop; then Poisson arrivals are offered for a fixed time at 50, 80 and 95 % of " +
             "that variant's own capacity, the variants alternating at each level. Latency runs from a job's scheduled arrival to its completion.")
             .AppendLine();
