@@ -2,10 +2,14 @@ using System.Diagnostics;
 
 namespace PullWorker.Worker.Tests.Hostile;
 
-/// <summary>One reading of this process's memory.</summary>
-internal readonly record struct MemorySample(long WorkingSetBytes, long ManagedHeapBytes);
+/// <summary>One reading of this process's memory; the live managed heap is measured on every tenth reading only.</summary>
+internal readonly record struct MemorySample(long WorkingSetBytes, long? LiveHeapBytes);
 
-/// <summary>Samples the process's working set and managed heap at a fixed interval until stopped.</summary>
+/// <summary>
+/// Samples the process's working set at a fixed interval until stopped, and every tenth time the live managed heap:
+/// the heap after a full collection, since without one the figure is mostly garbage (10 MB messages sit in the large
+/// object heap until a gen 2 collection) and shows no trend.
+/// </summary>
 internal sealed class MemorySampler : IAsyncDisposable
 {
     private readonly List<MemorySample> _samples = [];
@@ -13,6 +17,9 @@ internal sealed class MemorySampler : IAsyncDisposable
     private readonly Task _sampling;
 
     public MemorySampler(TimeSpan interval, TimeProvider time) => _sampling = SampleAsync(interval, time);
+
+    /// <summary>The managed heap still reachable now, after a full collection.</summary>
+    public static long LiveHeapBytes() => GC.GetTotalMemory(forceFullCollection: true);
 
     /// <summary>Stops sampling and returns the samples in order.</summary>
     public async Task<IReadOnlyList<MemorySample>> StopAsync()
@@ -37,10 +44,12 @@ internal sealed class MemorySampler : IAsyncDisposable
         using var process = Process.GetCurrentProcess();
         try
         {
+            var count = 0;
             do
             {
                 process.Refresh();
-                var sample = new MemorySample(process.WorkingSet64, GC.GetTotalMemory(forceFullCollection: false));
+                var workingSet = process.WorkingSet64;
+                var sample = new MemorySample(workingSet, count++ % 10 == 0 ? LiveHeapBytes() : null);
                 lock (_samples)
                 {
                     _samples.Add(sample);
