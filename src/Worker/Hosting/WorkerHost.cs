@@ -52,7 +52,9 @@ public static class WorkerHost
         PubSubConfigurationException e => e.Message,
         DeviceUnavailableException e => e.Message,
         InvalidOperationException e => e.Message,
-        AggregateException { InnerExceptions.Count: 1 } e => StartupProblem(e.InnerException!),
+        // ValidateOnStart reports every invalid section at once; the user gets them all on the one line.
+        AggregateException e when e.InnerExceptions.Select(StartupProblem).ToList() is var problems && problems.All(p => p is not null) =>
+            string.Join("; ", problems),
         IOException e => e.Message,
         _ => null,
     };

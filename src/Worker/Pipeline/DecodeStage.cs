@@ -1,5 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using PullWorker.Inference.Batching;
+using PullWorker.Jobs;
 using PullWorker.Jobs.Parsing;
 using PullWorker.PubSub.Subscribing;
 
@@ -38,9 +40,11 @@ internal sealed partial class DecodeStage(JobParser parser, ModelSlot models, Wo
     {
         PendingJob job;
         var model = models.Acquire();
+        JobId? id = null;
         try
         {
             var parsed = parser.Parse(message.MessageId, message.Data, message.Attributes);
+            id = parsed.ResultId;
             if (parsed.Job is not { } parsedJob)
             {
                 job = new PendingJob(message, parsed.ResultId, model, null, parsed.Error);
@@ -58,6 +62,12 @@ internal sealed partial class DecodeStage(JobParser parser, ModelSlot models, Wo
             model.Release();
             message.Nack();
             return;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException && id is not null)
+        {
+            // Not the job's fault (storage unavailable, say). The result stage nacks it with backoff, and on the
+            // last delivery attempt first writes the error result, so a dead-lettered job still tells its user.
+            job = new PendingJob(message, id, model, Task.FromException<InferenceResult>(e), null);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -3,6 +3,7 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Net.Client;
 using PullWorker.Emulator;
+using PullWorker.Emulator.PubSub;
 
 namespace PullWorker.Worker.Tests.EndToEnd;
 
@@ -17,12 +18,20 @@ internal sealed class LocalDeployment : IAsyncDisposable
     public const string InputsBucket = "inputs";
     public const int MaxDeliveryAttempts = 5;
 
+    /// <summary>The subscription's retry policy: a nacked message waits 1 s, growing up to this, before redelivery.</summary>
+    public static readonly TimeSpan MaxRetryBackoff = TimeSpan.FromSeconds(5);
+
+    /// <summary>Messages per publish request when publishing many: well inside Pub/Sub's 1,000 and 10 MB.</summary>
+    private const int PublishBatch = 250;
+
     private readonly GrpcChannel _channel;
+    private readonly HttpClient _storageHttp;
 
     private LocalDeployment(EmulatorServer emulator, string name)
     {
         Emulator = emulator;
         _channel = GrpcChannel.ForAddress($"http://{emulator.PubSubEmulatorHost}");
+        _storageHttp = new HttpClient { BaseAddress = new Uri(emulator.StorageEmulatorHost), Timeout = TimeSpan.FromSeconds(30) };
         Topic = $"projects/{Project}/topics/{name}";
         DeadLetterTopic = $"projects/{Project}/topics/{name}-dead";
         Subscription = $"projects/{Project}/subscriptions/{name}";
@@ -40,9 +49,12 @@ internal sealed class LocalDeployment : IAsyncDisposable
 
     public Publisher.PublisherClient Publisher => new(_channel);
 
-    public static async Task<LocalDeployment> CreateAsync(string name, CancellationToken cancellationToken)
+    /// <param name="name">The topic and subscription name.</param>
+    /// <param name="cancellationToken">Bounds the set-up.</param>
+    /// <param name="time">The emulator's clock (ack deadlines, backoffs, storage latency); default the system's.</param>
+    public static async Task<LocalDeployment> CreateAsync(string name, CancellationToken cancellationToken, TimeProvider? time = null)
     {
-        var emulator = await EmulatorServer.StartAsync(EmulatorOptions.DynamicPorts, cancellationToken);
+        var emulator = await EmulatorServer.StartAsync(EmulatorOptions.DynamicPorts with { Time = time ?? TimeProvider.System }, cancellationToken);
         var deployment = new LocalDeployment(emulator, name);
         var publisher = deployment.Publisher;
         await publisher.CreateTopicAsync(new Topic { Name = deployment.Topic }, cancellationToken: cancellationToken);
@@ -53,7 +65,7 @@ internal sealed class LocalDeployment : IAsyncDisposable
                 Name = deployment.Subscription,
                 Topic = deployment.Topic,
                 AckDeadlineSeconds = 30,
-                RetryPolicy = new RetryPolicy { MinimumBackoff = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)), MaximumBackoff = Duration.FromTimeSpan(TimeSpan.FromSeconds(5)) },
+                RetryPolicy = new RetryPolicy { MinimumBackoff = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)), MaximumBackoff = Duration.FromTimeSpan(MaxRetryBackoff) },
                 DeadLetterPolicy = new DeadLetterPolicy { DeadLetterTopic = deployment.DeadLetterTopic, MaxDeliveryAttempts = MaxDeliveryAttempts },
             },
             cancellationToken: cancellationToken);
@@ -79,6 +91,70 @@ internal sealed class LocalDeployment : IAsyncDisposable
         ["STORAGE_EMULATOR_HOST"] = Emulator.StorageEmulatorHost,
     };
 
+    /// <summary>The same configuration as environment variables (<c>Section__Key</c>), for the worker as a process.</summary>
+    public Dictionary<string, string?> WorkerEnvironment(string modelPath) =>
+        WorkerConfiguration(modelPath).ToDictionary(e => e.Key.Replace(":", "__", StringComparison.Ordinal), e => e.Value);
+
+    /// <summary>Uploads an object the way any client would, over the JSON API.</summary>
+    public Task UploadAsync(string bucket, string name, byte[] content, CancellationToken cancellationToken) =>
+        UploadAsync(bucket, name, content, "application/octet-stream", cancellationToken);
+
+    /// <summary>Uploads an object with its content type, the way any client would, over the JSON API.</summary>
+    public async Task UploadAsync(string bucket, string name, byte[] content, string contentType, CancellationToken cancellationToken)
+    {
+        using var body = new ByteArrayContent(content);
+        body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        using var response = await _storageHttp.PostAsync(
+            $"/upload/storage/v1/b/{bucket}/o?uploadType=media&name={Uri.EscapeDataString(name)}", body, cancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Publishes <paramref name="messages"/> in order, a few hundred per request; returns their message IDs.</summary>
+    public async Task<IReadOnlyList<string>> PublishAllAsync(IEnumerable<PubsubMessage> messages, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        foreach (var chunk in messages.Chunk(PublishBatch))
+        {
+            var response = await Publisher.PublishAsync(new PublishRequest { Topic = Topic, Messages = { chunk } }, cancellationToken: cancellationToken);
+            ids.AddRange(response.MessageIds);
+        }
+
+        return ids;
+    }
+
+    /// <summary>
+    /// Pulls what is deliverable right now, as another subscriber would, and nacks it all straight back: each
+    /// message's delivery attempt goes up by one.
+    /// </summary>
+    public async Task<IReadOnlyList<ReceivedMessage>> PullAndNackAsync(CancellationToken cancellationToken)
+    {
+        var subscriber = new Subscriber.SubscriberClient(_channel);
+        var pulled = await subscriber.PullAsync(new PullRequest { Subscription = Subscription, MaxMessages = 1_000 }, cancellationToken: cancellationToken);
+        if (pulled.ReceivedMessages.Count > 0)
+        {
+            await subscriber.ModifyAckDeadlineAsync(
+                new ModifyAckDeadlineRequest { Subscription = Subscription, AckDeadlineSeconds = 0, AckIds = { pulled.ReceivedMessages.Select(m => m.AckId) } },
+                cancellationToken: cancellationToken);
+        }
+
+        return pulled.ReceivedMessages;
+    }
+
+    /// <summary>Waits, bounded by the token, until <paramref name="condition"/> holds on the subscription's stats.</summary>
+    public async Task<SubscriptionStats> WaitForStatsAsync(Func<SubscriptionStats, bool> condition, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var stats = Emulator.PubSub.GetStats(Subscription);
+            if (condition(stats))
+            {
+                return stats;
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
     public async Task<string> PublishAsync(ByteString data, IDictionary<string, string>? attributes, CancellationToken cancellationToken)
     {
         var message = new PubsubMessage { Data = data };
@@ -89,16 +165,6 @@ internal sealed class LocalDeployment : IAsyncDisposable
 
         var response = await Publisher.PublishAsync(new PublishRequest { Topic = Topic, Messages = { message } }, cancellationToken: cancellationToken);
         return response.MessageIds[0];
-    }
-
-    /// <summary>Uploads an object the way any client would, over the JSON API.</summary>
-    public async Task UploadAsync(string bucket, string name, byte[] content, CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(Emulator.StorageEmulatorHost) };
-        using var body = new ByteArrayContent(content);
-        using var response = await http.PostAsync(
-            $"/upload/storage/v1/b/{bucket}/o?uploadType=media&name={Uri.EscapeDataString(name)}", body, cancellationToken);
-        response.EnsureSuccessStatusCode();
     }
 
     /// <summary>The result objects written so far, by job id.</summary>
@@ -125,6 +191,7 @@ internal sealed class LocalDeployment : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _channel.Dispose();
+        _storageHttp.Dispose();
         await Emulator.DisposeAsync();
     }
 }
