@@ -15,13 +15,14 @@ public sealed class HostileInputTests
 {
     private const long PeakWorkingSetCap = 1536L * 1024 * 1024;
 
-    // Live heap after full collections, median of the last third against the first: a leak of every message's bytes
-    // would add over 500 MB across the 5,000-case run. What legitimately grows is in flight (up to 100 MB of flow
-    // control per worker) and process-wide pools: ArrayPool.Shared keeps some of the 10 MB buffers the big messages
-    // rented (measured: +117 MB at 5,000 cases, nearly all of it still there after the workers are disposed).
-    private const long HeapGrowthAllowance = 256L * 1024 * 1024;
+    // Live heap after full collections, median of the last third against the first: a generous cap on the whole
+    // process. What legitimately grows is in flight (up to 100 MB of flow control per worker) and process-wide pools
+    // (ArrayPool.Shared keeps some of the 10 MB buffers the big messages rented): measured +100 to +190 MB, all of it
+    // still there after the workers are disposed. The precise leak check is the next one.
+    private const long HeapGrowthAllowance = 320L * 1024 * 1024;
 
-    // What the two workers themselves still hold once every message is answered: disposing them must free less.
+    // What the two workers themselves still hold once every message is answered: disposing them must free less
+    // (measured: under 2 MB). A worker keeping every message's bytes would hold ~300 MB after the 5,000-case run.
     private const long WorkerRetainedAllowance = 32L * 1024 * 1024;
 
     [Test]

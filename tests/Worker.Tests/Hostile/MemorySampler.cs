@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace PullWorker.Worker.Tests.Hostile;
 
@@ -41,7 +40,7 @@ internal sealed class MemorySampler : IAsyncDisposable
     private async Task SampleAsync(TimeSpan interval, TimeProvider time)
     {
         using var timer = new PeriodicTimer(interval, time);
-        using var process = Process.GetCurrentProcess();
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
         try
         {
             var count = 0;

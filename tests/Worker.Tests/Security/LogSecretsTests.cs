@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using PullWorker.Worker.Tests.EndToEnd;
 using PullWorker.Worker.Tests.Hostile;
+using PullWorker.Worker.Tests.Process;
 using SkiaSharp;
 
 namespace PullWorker.Worker.Tests.Security;
@@ -22,10 +23,10 @@ public sealed class LogSecretsTests
         await using var deployment = await LocalDeployment.CreateAsync("secrets", cancellationToken);
         var modelPath = Path.Combine(secrets.Directory, "image.onnx");
         await File.WriteAllBytesAsync(modelPath, HostileModels.ImageOnly(), cancellationToken);
-        var environment = WorkerEnvironment(deployment, modelPath).Concat(secrets.Environment).ToDictionary();
+        var environment = WorkerEnvironment(deployment, modelPath).Concat(secrets.Environment).ToDictionary(e => e.Key, e => (string?)e.Value);
 
         await using var worker = WorkerProcess.Start(environment);
-        await worker.WaitUntilPullingAsync(cancellationToken);
+        await worker.WaitForOutputAsync(line => line.Contains("Pulling ", StringComparison.Ordinal), cancellationToken);
         var jobs = Jobs().ToList();
         foreach (var (data, contentType) in jobs)
         {
@@ -35,12 +36,13 @@ public sealed class LogSecretsTests
         }
 
         await deployment.WaitForResultsAsync(jobs.Count, cancellationToken);
-        var exitCode = await worker.TerminateAsync(cancellationToken);
-        var output = worker.Output;
+        await worker.TerminateAsync(cancellationToken);
+        var exitCode = await worker.WaitForExitAsync(cancellationToken);
+        var output = string.Join('\n', worker.Stdout.Concat(worker.Stderr));
 
         Assert.Multiple(() =>
         {
-            Assert.That(exitCode, Is.Zero, output[^Math.Min(output.Length, 4000)..]);
+            Assert.That(exitCode, Is.Zero, worker.Transcript());
             Assert.That(output, Does.Contain("\"severity\":\"DEBUG\""), "debug lines were written, so the check saw them");
             Assert.That(output, Does.Contain("Wrote result"), "the per-result debug line was written");
             Assert.That(SecretPatterns.Find(output), Is.Empty, "credential-shaped strings in the logs");
