@@ -310,7 +310,7 @@ worker_env() {
   printf 'Worker__Results=gs://%s/%s\n' "$RESULTS_BUCKET" "$RESULTS_PREFIX"
   local i=0 bucket uri pair
   for bucket in $INPUT_BUCKETS; do
-    printf 'Worker__InputBuckets__%d=gs://%s\n' "$i" "$bucket"
+    printf 'Worker__InputBuckets__%d=%s\n' "$i" "$bucket"
     i=$((i + 1))
   done
   i=0

@@ -58,8 +58,10 @@ public static class StorageServiceCollectionExtensions
     {
         var options = context.ServiceProvider.GetRequiredService<IOptions<StorageOptions>>().Value;
         builder.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
-        builder
-            .AddRetry(new HttpRetryStrategyOptions
+        // Polly refuses zero attempts; zero here means "no retries", so the strategy is left out.
+        if (options.RetryAttempts > 0)
+        {
+            builder.AddRetry(new HttpRetryStrategyOptions
             {
                 MaxRetryAttempts = options.RetryAttempts,
                 BackoffType = DelayBackoffType.Exponential,
@@ -70,8 +72,10 @@ public static class StorageServiceCollectionExtensions
                     GcsRequestOptions.IsIdempotent(args.Context.GetRequestMessage())
                     && !args.Context.CancellationToken.IsCancellationRequested
                     && HttpClientResiliencePredicates.IsTransient(args.Outcome)),
-            })
-            .AddTimeout(options.RequestTimeout);
+            });
+        }
+
+        builder.AddTimeout(options.RequestTimeout);
     }
 
     // Hosts expose environment variables through configuration; plain service collections may not.

@@ -1,3 +1,4 @@
-using PullWorker.Worker.Hosting;
+using PullWorker.Worker.Cli;
 
-return await WorkerHost.RunAsync(args);
+// `demo`, `submit`, `results` and `--help` are commands; anything else runs the daemon (see PullWorkerCli).
+return await PullWorkerCli.RunAsync(args);

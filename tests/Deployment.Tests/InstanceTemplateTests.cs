@@ -192,7 +192,7 @@ public sealed partial class InstanceTemplateTests
         {
             Assert.That(_workerEnv["Worker__Subscription"], Is.EqualTo($"projects/{Config["PROJECT"]}/subscriptions/{Config["NAME"]}-jobs-sub"));
             Assert.That(_workerEnv["Worker__Results"], Is.EqualTo($"gs://{Config["RESULTS_BUCKET"]}/{Config["RESULTS_PREFIX"]}"));
-            Assert.That(inputs.Select((bucket, i) => _workerEnv[$"Worker__InputBuckets__{i}"]), Is.EqualTo(inputs.Select(b => $"gs://{b}")));
+            Assert.That(inputs.Select((bucket, i) => _workerEnv[$"Worker__InputBuckets__{i}"]), Is.EqualTo(inputs), "bare bucket names, as Worker:InputBuckets takes them");
             Assert.That(models.Select((_, i) => _workerEnv[$"Pipeline__Stages__{i}__Model"]), Is.EqualTo(models));
             Assert.That(_workerEnv["Pipeline__Device"], Is.EqualTo("cuda"));
             Assert.That(_workerEnv["Health__Port"], Is.EqualTo(Config["HEALTH_PORT"]));

@@ -27,17 +27,20 @@ internal sealed partial class ResumableUploader
         _transport = transport;
         _chunkSize = options.ChunkSize;
         _logger = logger;
-        _chunkRetry = new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<GcsException>(e => e.IsTransient),
-                MaxRetryAttempts = options.RetryAttempts,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.RetryBaseDelay,
-                MaxDelay = options.RetryMaxDelay,
-            })
-            .Build();
+        // Polly refuses zero attempts; zero here means "no retries".
+        _chunkRetry = options.RetryAttempts == 0
+            ? ResiliencePipeline.Empty
+            : new ResiliencePipelineBuilder { TimeProvider = time }
+                .AddRetry(new RetryStrategyOptions
+                {
+                    ShouldHandle = new PredicateBuilder().Handle<GcsException>(e => e.IsTransient),
+                    MaxRetryAttempts = options.RetryAttempts,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = options.RetryBaseDelay,
+                    MaxDelay = options.RetryMaxDelay,
+                })
+                .Build();
     }
 
     public async Task<GcsObject> UploadAsync(

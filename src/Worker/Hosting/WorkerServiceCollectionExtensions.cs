@@ -36,8 +36,10 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<WorkerMetrics>();
         services.AddSingleton<JobPipeline>();
         services.AddHostedService(provider => provider.GetRequiredService<JobPipeline>());
+        // wait_for_change holds the request until something changes: no client-side timeout. Resolving the hosted
+        // service through the typed client is what gives it this configured HttpClient.
         services.AddHttpClient<PreemptionWatcher>(client => client.Timeout = Timeout.InfiniteTimeSpan);
-        services.AddHostedService<PreemptionWatcher>();
+        services.AddHostedService(provider => provider.GetRequiredService<PreemptionWatcher>());
         return services;
     }
 

@@ -39,9 +39,10 @@ public sealed partial class PreemptionWatcher(
             {
                 return;
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
             {
-                // The metadata server is local and rarely fails; keep watching rather than lose the notice.
+                // The metadata server is local and rarely fails, and a held request may be cut: keep watching
+                // rather than lose the notice (or, worse, stop a healthy worker).
                 LogWatchFailed(logger, e.Message);
                 await Task.Delay(RetryDelay, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }

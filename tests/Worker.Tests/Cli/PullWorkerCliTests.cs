@@ -1,0 +1,27 @@
+using PullWorker.Worker.Cli;
+
+namespace PullWorker.Worker.Tests.Cli;
+
+/// <summary>Which arguments are commands and which run the daemon; option validation.</summary>
+[TestFixture]
+public sealed class PullWorkerCliTests
+{
+    [TestCase(new[] { "demo" }, true)]
+    [TestCase(new[] { "submit", "--topic", "projects/p/topics/t", "a.png" }, true)]
+    [TestCase(new[] { "results", "--results", "gs://b/p/" }, true)]
+    [TestCase(new[] { "--help" }, true)]
+    [TestCase(new string[0], false)]
+    [TestCase(new[] { "--Worker:Subscription=projects/p/subscriptions/s" }, false)]
+    public void IsCommand_Arguments_DecidesBetweenCommandAndDaemon(string[] args, bool expected) =>
+        Assert.That(PullWorkerCli.IsCommand(args), Is.EqualTo(expected));
+
+    [TestCase("demo --jobs 5", "--jobs must be at least 12")]
+    [TestCase("results --results s3://bucket/prefix/", "is not a gs:// URI")]
+    [TestCase("submit a.png", "Option '--topic' is required.")]
+    public void Parse_InvalidOptions_ReportsTheProblem(string commandLine, string expected)
+    {
+        var result = PullWorkerCli.CreateRootCommand().Parse(commandLine);
+
+        Assert.That(result.Errors.Select(e => e.Message), Has.Some.Contains(expected));
+    }
+}
