@@ -13,6 +13,20 @@ internal static partial class ResourceName
     [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9\-_.~+%]{2,254}$")]
     private static partial Regex ResourceIdPattern();
 
+    /// <summary>Parses a name given as a setting; a malformed one is a configuration error naming the setting.</summary>
+    /// <exception cref="PubSubConfigurationException">The name is malformed.</exception>
+    public static T ParseSetting<T>(Func<string?, T> parse, string? value, string setting)
+    {
+        try
+        {
+            return parse(value);
+        }
+        catch (FormatException ex)
+        {
+            throw new PubSubConfigurationException($"{setting}: {ex.Message}", ex);
+        }
+    }
+
     public static (string Project, string Id) Parse(string? name, string collection, string kind)
     {
         var example = $"projects/my-project/{collection}/my-{kind}";

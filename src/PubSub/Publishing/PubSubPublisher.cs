@@ -61,15 +61,7 @@ public sealed class PubSubPublisher : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(connectionOptions);
         settings.Validate();
-        TopicName topic;
-        try
-        {
-            topic = TopicName.Parse(settings.Topic);
-        }
-        catch (FormatException ex)
-        {
-            throw new PubSubConfigurationException($"Publisher setting Topic: {ex.Message}", ex);
-        }
+        var topic = ResourceName.ParseSetting(TopicName.Parse, settings.Topic, "Publisher setting Topic");
 
         var connection = await PubSubConnection.CreateAsync(connectionOptions, 1, cancellationToken);
         var logger = (ILogger?)loggerFactory?.CreateLogger<PubSubPublisher>() ?? NullLogger.Instance;

@@ -111,15 +111,7 @@ public sealed class PubSubSubscriber : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(connectionOptions);
         settings.Validate();
-        SubscriptionName name;
-        try
-        {
-            name = SubscriptionName.Parse(settings.Subscription);
-        }
-        catch (FormatException ex)
-        {
-            throw new PubSubConfigurationException($"Subscriber setting Subscription: {ex.Message}", ex);
-        }
+        var name = ResourceName.ParseSetting(SubscriptionName.Parse, settings.Subscription, "Subscriber setting Subscription");
 
         var time = timeProvider ?? TimeProvider.System;
         var logger = (ILogger?)loggerFactory?.CreateLogger<PubSubSubscriber>() ?? NullLogger.Instance;
