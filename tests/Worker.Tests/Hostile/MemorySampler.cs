@@ -14,19 +14,27 @@ internal sealed class MemorySampler : IAsyncDisposable
     private readonly List<MemorySample> _samples = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sampling;
+    private bool _stopped;
 
     public MemorySampler(TimeSpan interval, TimeProvider time) => _sampling = SampleAsync(interval, time);
 
     /// <summary>The managed heap still reachable now, after a full collection.</summary>
     public static long LiveHeapBytes() => GC.GetTotalMemory(forceFullCollection: true);
 
-    /// <summary>Stops sampling and returns the samples in order.</summary>
+    /// <summary>Stops sampling, takes a last reading with the live heap, and returns the samples in order.</summary>
     public async Task<IReadOnlyList<MemorySample>> StopAsync()
     {
         await _stop.CancelAsync();
         await _sampling;
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
         lock (_samples)
         {
+            if (!_stopped)
+            {
+                _stopped = true;
+                _samples.Add(new MemorySample(process.WorkingSet64, LiveHeapBytes()));
+            }
+
             return [.. _samples];
         }
     }

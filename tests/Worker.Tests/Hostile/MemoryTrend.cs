@@ -6,8 +6,10 @@ internal readonly record struct MemoryTrend(long PeakWorkingSet, long FirstThird
     public static MemoryTrend Of(IReadOnlyList<MemorySample> samples)
     {
         var heaps = samples.Where(s => s.LiveHeapBytes.HasValue).Select(s => s.LiveHeapBytes!.Value).ToList();
-        ArgumentOutOfRangeException.ThrowIfLessThan(heaps.Count, 3, "live heap readings");
-        var third = heaps.Count / 3;
+        ArgumentOutOfRangeException.ThrowIfLessThan(heaps.Count, 2, "live heap readings");
+
+        // A fast run has few readings: then the "thirds" are the first and the last reading.
+        var third = Math.Max(1, heaps.Count / 3);
         return new MemoryTrend(samples.Max(s => s.WorkingSetBytes), Median(heaps.Take(third)), Median(heaps.Skip(heaps.Count - third)));
     }
 
