@@ -7,13 +7,17 @@ using PullWorker.Inference.Tensors;
 namespace PullWorker.Inference.Bench;
 
 /// <summary>
-/// The product path: single items submitted by concurrent callers (a closed loop of 2 x batch size in flight,
-/// Triton's throughput rule of thumb), batched, run by the executor, answered one by one.
+/// How callers feed the engine: <paramref name="Callers"/> concurrent closed loops, each submitting
+/// <paramref name="RowsPerCall"/> rows at a time (1: single items through <c>InferAsync</c>; more: blocks through
+/// <c>InferBlockAsync</c>).
 /// </summary>
+internal sealed record Load(string Name, int Callers, int RowsPerCall);
+
+/// <summary>The product path: rows submitted by concurrent callers, batched, run by the executor, answered.</summary>
 internal static class PipelineRunner
 {
     public static async Task<(double ItemsPerSecond, double MeanBatchSize)> ItemsPerSecondAsync(
-        Scenario scenario, int batchSize, string modelPath)
+        Scenario scenario, int batchSize, string modelPath, Load load)
     {
         using var metrics = new Diagnostics.InferenceMetrics();
         long batches = 0, batchedItems = 0;
@@ -35,13 +39,12 @@ internal static class PipelineRunner
         var pipeline = new PipelineOptions
         {
             Device = DeviceKind.Cpu,
+            IntraOpThreads = scenario.IntraOpThreads,
             Stages = [new StageOptions { Model = modelPath }],
         };
         var batching = new BatchingOptions { MaxBatchSize = batchSize, QueueCapacity = 4 * batchSize };
         await using var engine = await InferenceEngine.StartAsync(pipeline, batching, metrics: metrics);
-        var items = Enumerable.Range(0, 2 * batchSize)
-            .Select(i => InferenceItem.Single(scenario.Input, TensorData.Float32(scenario.ItemValues(i), scenario.ItemShape)))
-            .ToArray();
+        var callers = Enumerable.Range(0, load.Callers).Select(caller => CallerFor(caller)).ToArray();
 
         await RunForAsync(TimeSpan.FromSeconds(1));
         Interlocked.Exchange(ref batches, 0);
@@ -53,20 +56,40 @@ internal static class PipelineRunner
         {
             long completed = 0;
             var started = Stopwatch.GetTimestamp();
-            await Task.WhenAll(items.Select(item => Task.Run(async () =>
+            await Task.WhenAll(callers.Select(call => Task.Run(async () =>
             {
                 while (Stopwatch.GetElapsedTime(started) < window)
                 {
-                    var result = await engine.InferAsync(item, CancellationToken.None);
-                    if (!result.IsSuccess)
-                    {
-                        throw new InvalidOperationException(result.Error!.Message);
-                    }
-
-                    Interlocked.Increment(ref completed);
+                    await call();
+                    Interlocked.Add(ref completed, load.RowsPerCall);
                 }
             })));
             return (completed, Stopwatch.GetElapsedTime(started));
+        }
+
+        Func<Task> CallerFor(int caller)
+        {
+            var rows = Enumerable.Range(caller * load.RowsPerCall, load.RowsPerCall).SelectMany(scenario.ItemValues).ToArray();
+            if (load.RowsPerCall == 1)
+            {
+                var item = InferenceItem.Single(scenario.Input, TensorData.Float32(rows, scenario.ItemShape));
+                return async () => Check((await engine.InferAsync(item, CancellationToken.None)).Error);
+            }
+
+            var block = InferenceBlock.Single(scenario.Input, TensorData.Float32(rows, [load.RowsPerCall, .. scenario.ItemShape]));
+            return async () =>
+            {
+                var result = await engine.InferBlockAsync(block, CancellationToken.None);
+                Check(result.Error ?? result.RowErrors.Values.FirstOrDefault());
+            };
+        }
+
+        static void Check(InferenceError? error)
+        {
+            if (error is not null)
+            {
+                throw new InvalidOperationException(error.Message);
+            }
         }
     }
 }

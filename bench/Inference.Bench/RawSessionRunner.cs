@@ -3,7 +3,7 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace PullWorker.Inference.Bench;
 
-/// <summary>The baseline: one session, one pre-built batch, <c>Run</c> in a loop on one thread.</summary>
+/// <summary>The baseline: one session (the pipeline's settings), one pre-built batch, <c>Run</c> in a loop on one thread.</summary>
 internal static class RawSessionRunner
 {
     public static double ItemsPerSecond(Scenario scenario, int batchSize)
@@ -12,7 +12,9 @@ internal static class RawSessionRunner
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = scenario.IntraOpThreads,
         };
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         using var session = new InferenceSession(scenario.Model, options);
         var batch = Enumerable.Range(0, batchSize).SelectMany(scenario.ItemValues).ToArray();
         using var input = OrtValue.CreateTensorValueFromMemory(batch, [batchSize, .. scenario.ItemShape]);

@@ -1,7 +1,10 @@
 namespace PullWorker.Inference.Bench;
 
-/// <summary>A model to measure: its bytes, its single input's name and per-item shape, and how long to measure.</summary>
-internal sealed record Scenario(string Name, byte[] Model, string Input, long[] ItemShape, TimeSpan Window, double Target)
+/// <summary>
+/// A model to measure: its bytes, its single input's name and per-item shape, how long to measure, and the intra-op
+/// threads both the raw session and the pipeline use (0: one per core; spinning off in both, as the worker runs).
+/// </summary>
+internal sealed record Scenario(string Name, byte[] Model, string Input, long[] ItemShape, TimeSpan Window, double Target, int IntraOpThreads)
 {
     public long ItemElements => ItemShape.Aggregate(1L, (count, dim) => count * dim);
 

@@ -2,26 +2,38 @@ using PullWorker.Inference.Execution;
 
 namespace PullWorker.Inference.Batching;
 
-/// <summary>A batch being filled row by row in a staging slot, then handed to the device thread.</summary>
-internal sealed class AssembledBatch(StagingSlot slot, Action<StagingSlot> releaseSlot)
+/// <summary>Rows [<paramref name="FirstRow"/>, +<paramref name="Count"/>) of a submission, at <paramref name="BatchRow"/> in a batch.</summary>
+internal readonly record struct BatchSegment(Submission Submission, int FirstRow, int Count, int BatchRow);
+
+/// <summary>A batch being filled in a staging slot, segment by segment, then taken by the device thread.</summary>
+internal sealed class AssembledBatch(StagingSlot slot, int capacity, Action<StagingSlot> releaseSlot)
 {
-    private readonly List<PendingItem> _items = new(slot.Capacity);
+    private readonly List<BatchSegment> _segments = [];
     private int _released;
 
     public StagingSlot Slot { get; } = slot;
 
-    public IReadOnlyList<PendingItem> Items => _items;
+    public IReadOnlyList<BatchSegment> Segments => _segments;
 
-    public int Count => _items.Count;
+    public int RowCount { get; private set; }
 
-    /// <summary>The queue timestamp of the first item: the batch's delay is counted from it.</summary>
-    public long OldestEnqueuedAt => _items[0].EnqueuedAt;
+    public bool IsFull => RowCount == capacity;
 
-    /// <summary>Copies the item's tensors into the next row (on the assembling thread, overlapping device work).</summary>
-    public void Add(PendingItem item)
+    /// <summary>The queue timestamp of its oldest submission: the batch's delay is counted from it.</summary>
+    public long OldestEnqueuedAt { get; private set; } = long.MaxValue;
+
+    /// <summary>
+    /// Copies as many of the submission's rows from <paramref name="firstRow"/> on as fit (on the assembling thread,
+    /// overlapping device work) and returns how many that was.
+    /// </summary>
+    public int Add(Submission submission, int firstRow)
     {
-        Slot.WriteRow(_items.Count, item.Item.Inputs);
-        _items.Add(item);
+        var count = Math.Min(submission.RowCount - firstRow, capacity - RowCount);
+        submission.WriteRows(Slot, RowCount, firstRow, count);
+        _segments.Add(new BatchSegment(submission, firstRow, count, RowCount));
+        RowCount += count;
+        OldestEnqueuedAt = Math.Min(OldestEnqueuedAt, submission.EnqueuedAt);
+        return count;
     }
 
     /// <summary>Gives the slot back for the next batch; idempotent (called after upload, and again in cleanup).</summary>

@@ -29,8 +29,17 @@ internal sealed class Bucket : IDisposable
     /// <summary>Host tensors the final outputs land in, in plan order.</summary>
     public IReadOnlyList<OrtValue> HostOutputs { get; private set; } = [];
 
-    /// <summary>Per final output: dtype and per-item shape.</summary>
-    public IReadOnlyList<(TensorDataType Type, long[] ItemShape)> OutputLayouts { get; private set; } = [];
+    /// <summary>When the device is the host (CPU): the memory of <see cref="DeviceInputs"/>, else empty.</summary>
+    public IReadOnlyList<NativeBuffer> DeviceInputBuffers { get; private set; } = [];
+
+    /// <summary>When the device is the host (CPU): the memory of <see cref="DeviceOutputs"/>, else empty.</summary>
+    public IReadOnlyList<NativeBuffer> DeviceOutputBuffers { get; private set; } = [];
+
+    /// <summary>The memory of <see cref="HostOutputs"/>.</summary>
+    public IReadOnlyList<NativeBuffer> HostOutputBuffers { get; private set; } = [];
+
+    /// <summary>The host outputs as results read them, valid until the bucket runs again.</summary>
+    public BatchOutputs Outputs { get; private set; } = null!;
 
     /// <summary>Stage inputs bound to memory that is not the device's (0 unless something is wrong).</summary>
     public int InterStageHostCopies { get; private set; }
@@ -41,6 +50,11 @@ internal sealed class Bucket : IDisposable
         var bucket = new Bucket(size);
         bucket.DeviceInputs = [.. inputs.Select(spec => bucket.Own(OrtValue.CreateAllocatedTensorValue(
             memory.DeviceAllocator, spec.DataType.ToOrt(), [size, .. spec.ItemShape])))];
+        if (memory.IsHost)
+        {
+            bucket.DeviceInputBuffers = [.. bucket.DeviceInputs.Select(value => new NativeBuffer(value))];
+        }
+
         return bucket;
     }
 
@@ -89,12 +103,19 @@ internal sealed class Bucket : IDisposable
         }
 
         DeviceOutputs = [.. plan.Outputs.Select(name => tensors[name])];
-        OutputLayouts = [.. plan.Outputs.Select((name, i) => LayoutOf(name, DeviceOutputs[i]))];
         HostOutputs = [.. DeviceOutputs.Select(device =>
         {
             var info = device.GetTensorTypeAndShape();
             return Own(OrtValue.CreateAllocatedTensorValue(memory.HostAllocator, info.ElementDataType, info.Shape));
         })];
+        HostOutputBuffers = [.. HostOutputs.Select(value => new NativeBuffer(value))];
+        if (memory.IsHost)
+        {
+            DeviceOutputBuffers = [.. DeviceOutputs.Select(value => new NativeBuffer(value))];
+        }
+
+        Outputs = new BatchOutputs(
+            plan.Outputs, [.. plan.Outputs.Select((name, i) => LayoutOf(name, DeviceOutputs[i]))], HostOutputBuffers, plan.Labels);
     }
 
     public void Dispose()
@@ -110,7 +131,7 @@ internal sealed class Bucket : IDisposable
         }
     }
 
-    private (TensorDataType Type, long[] ItemShape) LayoutOf(string name, OrtValue value)
+    private OutputLayout LayoutOf(string name, OrtValue value)
     {
         var info = value.GetTensorTypeAndShape();
         if (!TensorDataTypes.TryFromOrt(info.ElementDataType, out var type) || type == TensorDataType.String)
@@ -124,7 +145,7 @@ internal sealed class Bucket : IDisposable
                 $"output '{name}' has shape [{string.Join(',', info.Shape)}] for a batch of {Size}; outputs must be batch-major");
         }
 
-        return (type, info.Shape[1..]);
+        return new OutputLayout(type, info.Shape[1..]);
     }
 
     private OrtValue Own(OrtValue value)

@@ -5,18 +5,17 @@ internal sealed class HostMemoryTransfer : IDeviceTransfer
 {
     public void Upload(Bucket bucket, StagingSlot slot)
     {
-        var views = slot.ViewsFor(bucket.Size);
-        for (var i = 0; i < views.Count; i++)
+        for (var i = 0; i < bucket.DeviceInputBuffers.Count; i++)
         {
-            views[i].GetTensorMutableRawData().CopyTo(bucket.DeviceInputs[i].GetTensorMutableRawData());
+            slot.Rows(i, 0, bucket.Size).CopyTo(bucket.DeviceInputBuffers[i].Span);
         }
     }
 
     public void Download(Bucket bucket)
     {
-        for (var i = 0; i < bucket.DeviceOutputs.Count; i++)
+        for (var i = 0; i < bucket.DeviceOutputBuffers.Count; i++)
         {
-            bucket.DeviceOutputs[i].GetTensorMutableRawData().CopyTo(bucket.HostOutputs[i].GetTensorMutableRawData());
+            bucket.DeviceOutputBuffers[i].Span.CopyTo(bucket.HostOutputBuffers[i].Span);
         }
     }
 

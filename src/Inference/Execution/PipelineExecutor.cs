@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 using PullWorker.Inference.Diagnostics;
-using PullWorker.Inference.Stages;
 using PullWorker.Inference.Tensors;
 
 namespace PullWorker.Inference.Execution;
@@ -20,7 +18,8 @@ internal sealed class PipelineExecutor : IDisposable
     private readonly IDeviceTransfer _transfer;
     private readonly InferenceMetrics _metrics;
     private readonly RunOptions _runOptions = new();
-    private readonly SortedDictionary<int, Bucket> _buckets = [];
+    private readonly List<Bucket> _buckets = [];  // ascending size
+    private readonly Lock _transfersLock = new();
     private readonly int[] _bucketSizes;
     private TransferCounts _lastTransfers;
 
@@ -39,12 +38,18 @@ internal sealed class PipelineExecutor : IDisposable
 
     public int MaxBatchSize => _bucketSizes[^1];
 
+    /// <summary>The pipeline inputs, in the order staging slots hold them.</summary>
+    public IReadOnlyList<TensorSpec> Inputs => _plan.Inputs;
+
+    /// <summary>The largest bucket's outputs: names, per-row layouts and labels, known once warmed up.</summary>
+    public BatchOutputs Outputs => _buckets[^1].Outputs;
+
     /// <summary>Copies made for the last batch; read from any thread.</summary>
     public TransferCounts LastTransfers
     {
         get
         {
-            lock (_buckets)
+            lock (_transfersLock)
             {
                 return _lastTransfers;
             }
@@ -64,7 +69,7 @@ internal sealed class PipelineExecutor : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             slot.Clear();
             var bucket = Bucket.Allocate(size, _plan.Inputs, _memory);
-            _buckets[size] = bucket;
+            _buckets.Add(bucket);
             _transfer.Upload(bucket, slot);
             bucket.BindStages(_plan, _memory, _runOptions);
             Run(slot, size, onStagingConsumed: null);
@@ -72,14 +77,14 @@ internal sealed class PipelineExecutor : IDisposable
     }
 
     /// <summary>
-    /// Runs the first <paramref name="count"/> staged rows and returns each row's outputs by name.
-    /// <paramref name="onStagingConsumed"/> is called as soon as the slot's rows are on the device, so the
-    /// batcher can assemble the next batch in it while this one computes.
+    /// Runs the first <paramref name="count"/> staged rows and returns the outputs in host memory (rows beyond
+    /// <paramref name="count"/> are padding), valid until the next run. <paramref name="onStagingConsumed"/> is
+    /// called as soon as the slot's rows are on the device, so the batcher can assemble the next batch in it while
+    /// this one computes.
     /// </summary>
-    public IReadOnlyDictionary<string, TensorData>[] Run(StagingSlot slot, int count, Action? onStagingConsumed)
+    public BatchOutputs Run(StagingSlot slot, int count, Action? onStagingConsumed)
     {
-        var bucket = _buckets.Values.FirstOrDefault(b => b.Size >= count)
-            ?? throw new InvalidOperationException($"batch of {count} exceeds the largest bucket {MaxBatchSize}");
+        var bucket = SmallestBucketFor(count);
         slot.Pad(count, bucket.Size);
 
         var started = Stopwatch.GetTimestamp();
@@ -98,17 +103,16 @@ internal sealed class PipelineExecutor : IDisposable
         }
 
         _transfer.Download(bucket);
-        var outputs = Unpack(bucket, count);
         _metrics.RecordDownload(Stopwatch.GetElapsedTime(stageStarted));
 
         var transfers = new TransferCounts(Uploads: 1, Downloads: 1, bucket.InterStageHostCopies);
-        lock (_buckets)
+        lock (_transfersLock)
         {
             _lastTransfers = transfers;
         }
 
         _metrics.RecordExecution(count, transfers);
-        return outputs;
+        return bucket.Outputs;
     }
 
     /// <summary>
@@ -130,7 +134,7 @@ internal sealed class PipelineExecutor : IDisposable
 
     public void Dispose()
     {
-        foreach (var bucket in _buckets.Values)
+        foreach (var bucket in _buckets)
         {
             bucket.Dispose();
         }
@@ -139,51 +143,16 @@ internal sealed class PipelineExecutor : IDisposable
         _runOptions.Dispose();
     }
 
-    private IReadOnlyDictionary<string, TensorData>[] Unpack(Bucket bucket, int count)
+    private Bucket SmallestBucketFor(int count)
     {
-        var results = new IReadOnlyDictionary<string, TensorData>[count];
-        var indicesOutput = _plan.Labels is null ? -1 : IndexOf(_plan.Outputs, ClassificationPostprocessingStage.IndicesOutput);
-        for (var row = 0; row < count; row++)
+        foreach (var bucket in _buckets)
         {
-            var tensors = new Dictionary<string, TensorData>(_plan.Outputs.Count + 1, StringComparer.Ordinal);
-            for (var i = 0; i < _plan.Outputs.Count; i++)
+            if (bucket.Size >= count)
             {
-                tensors[_plan.Outputs[i]] = Slice(bucket.HostOutputs[i], bucket.OutputLayouts[i], row);
-            }
-
-            if (indicesOutput >= 0)
-            {
-                var indices = tensors[_plan.Outputs[indicesOutput]];
-                tensors[ClassificationPostprocessingStage.LabelsOutput] = TensorData.Create(
-                    TensorDataType.String, [.. indices.Shape], indices.AsSpan<long>().ToArray().Select(i => _plan.Labels![(int)i]).ToArray());
-            }
-
-            results[row] = tensors;
-        }
-
-        return results;
-    }
-
-    private static TensorData Slice(OrtValue host, (TensorDataType Type, long[] ItemShape) layout, int row)
-    {
-        var count = (int)TensorData.ElementCountOf(layout.ItemShape);
-        var bytes = count * layout.Type.ElementSize();
-        var data = Array.CreateInstance(layout.Type.ClrType(), count);
-        host.GetTensorMutableRawData().Slice(row * bytes, bytes)
-            .CopyTo(MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(data), bytes));
-        return TensorData.Create(layout.Type, layout.ItemShape, data);
-    }
-
-    private static int IndexOf(IReadOnlyList<string> names, string name)
-    {
-        for (var i = 0; i < names.Count; i++)
-        {
-            if (names[i] == name)
-            {
-                return i;
+                return bucket;
             }
         }
 
-        return -1;
+        throw new InvalidOperationException($"batch of {count} exceeds the largest bucket {MaxBatchSize}");
     }
 }

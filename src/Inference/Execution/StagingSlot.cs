@@ -11,7 +11,7 @@ namespace PullWorker.Inference.Execution;
 internal sealed class StagingSlot : IDisposable
 {
     private readonly OrtValue[] _buffers;
-    private readonly nint[] _addresses;
+    private readonly NativeBuffer[] _memory;
     private readonly long[] _rowBytes;
     private readonly Dictionary<int, OrtValue[]> _views = [];
 
@@ -20,7 +20,7 @@ internal sealed class StagingSlot : IDisposable
         Inputs = inputs;
         Capacity = bucketSizes.Max();
         _buffers = new OrtValue[inputs.Count];
-        _addresses = new nint[inputs.Count];
+        _memory = new NativeBuffer[inputs.Count];
         _rowBytes = new long[inputs.Count];
         try
         {
@@ -29,13 +29,13 @@ internal sealed class StagingSlot : IDisposable
                 _rowBytes[i] = inputs[i].ItemByteCount;
                 _buffers[i] = OrtValue.CreateAllocatedTensorValue(
                     memory.HostAllocator, inputs[i].DataType.ToOrt(), [Capacity, .. inputs[i].ItemShape]);
-                _addresses[i] = AddressOf(_buffers[i]);
+                _memory[i] = new NativeBuffer(_buffers[i]);
             }
 
             foreach (var size in bucketSizes)
             {
                 _views[size] = [.. inputs.Select((spec, i) => OrtValue.CreateTensorValueWithData(
-                    memory.Host, spec.DataType.ToOrt(), [size, .. spec.ItemShape], _addresses[i], size * _rowBytes[i]))];
+                    memory.Host, spec.DataType.ToOrt(), [size, .. spec.ItemShape], _memory[i].Address, size * _rowBytes[i]))];
             }
         }
         catch
@@ -55,16 +55,20 @@ internal sealed class StagingSlot : IDisposable
     {
         for (var i = 0; i < _buffers.Length; i++)
         {
-            tensors[Inputs[i].Name].Bytes.CopyTo(RowSpan(i, row));
+            tensors[Inputs[i].Name].Bytes.CopyTo(Rows(i, row, 1));
         }
     }
+
+    /// <summary>The memory of rows [<paramref name="firstRow"/>, +<paramref name="count"/>) of one input.</summary>
+    public Span<byte> Rows(int input, int firstRow, int count) =>
+        _memory[input].Slice(checked((int)(firstRow * _rowBytes[input])), checked((int)(count * _rowBytes[input])));
 
     /// <summary>Fills every input's rows with zeros (the warm-up batch).</summary>
     public void Clear()
     {
-        foreach (var buffer in _buffers)
+        foreach (var memory in _memory)
         {
-            buffer.GetTensorMutableRawData().Clear();
+            memory.Span.Clear();
         }
     }
 
@@ -76,10 +80,10 @@ internal sealed class StagingSlot : IDisposable
     {
         for (var i = 0; i < _buffers.Length; i++)
         {
-            var first = RowSpan(i, 0);
+            var first = Rows(i, 0, 1);
             for (var row = count; row < bucketSize; row++)
             {
-                first.CopyTo(RowSpan(i, row));
+                first.CopyTo(Rows(i, row, 1));
             }
         }
     }
@@ -97,18 +101,6 @@ internal sealed class StagingSlot : IDisposable
         foreach (var buffer in _buffers)
         {
             buffer?.Dispose();
-        }
-    }
-
-    private Span<byte> RowSpan(int input, int row) =>
-        _buffers[input].GetTensorMutableRawData().Slice(checked((int)(row * _rowBytes[input])), (int)_rowBytes[input]);
-
-    private static unsafe nint AddressOf(OrtValue value)
-    {
-        // Native memory: the address is stable for the value's lifetime.
-        fixed (byte* data = value.GetTensorMutableRawData())
-        {
-            return (nint)data;
         }
     }
 }

@@ -22,29 +22,40 @@ public sealed record TensorSpec(
     public string? Validate(TensorData value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (value.DataType != DataType)
+        return Validate(value.DataType, value.Shape, "shape");
+    }
+
+    /// <summary>Checks a block's value: rows first, each row shaped like one item.</summary>
+    internal string? ValidateRows(TensorData rows) =>
+        rows.Shape.Count == 0
+            ? $"input '{Name}': a block needs rows first, got a scalar"
+            : Validate(rows.DataType, [.. rows.Shape.Skip(1)], "row shape");
+
+    private string? Validate(TensorDataType dataType, IReadOnlyList<long> shape, string what)
+    {
+        if (dataType != DataType)
         {
-            return $"input '{Name}': expected dtype {DataType.ToContractName()}, got {value.DataType.ToContractName()}";
+            return $"input '{Name}': expected dtype {DataType.ToContractName()}, got {dataType.ToContractName()}";
         }
 
-        var expected = $"expected shape [{string.Join(',', ItemShape)}] ({ItemElementCount} values)";
-        if (value.Shape.Count != ItemShape.Count)
+        if (shape.Count != ItemShape.Count)
         {
-            return $"input '{Name}': {expected}, got shape [{string.Join(',', value.Shape)}] ({value.ElementCount} values)";
+            return Mismatch();
         }
 
         for (var i = 0; i < ItemShape.Count; i++)
         {
-            if (value.Shape[i] == ItemShape[i])
+            if (shape[i] != ItemShape[i])
             {
-                continue;
+                return DeclaredDims[i].Symbol is { } symbol
+                    ? $"input '{Name}': dim {i} ('{symbol}') must be {ItemShape[i]} in this deployment (Pipeline:SymbolicDims:{symbol}), got {shape[i]}"
+                    : Mismatch();
             }
-
-            return DeclaredDims[i].Symbol is { } symbol
-                ? $"input '{Name}': dim {i} ('{symbol}') must be {ItemShape[i]} in this deployment (Pipeline:SymbolicDims:{symbol}), got {value.Shape[i]}"
-                : $"input '{Name}': {expected}, got shape [{string.Join(',', value.Shape)}] ({value.ElementCount} values)";
         }
 
         return null;
+
+        string Mismatch() =>
+            $"input '{Name}': expected {what} [{string.Join(',', ItemShape)}] ({ItemElementCount} values), got {what} [{string.Join(',', shape)}] ({TensorData.ElementCountOf(shape)} values)";
     }
 }
