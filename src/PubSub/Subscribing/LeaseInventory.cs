@@ -234,7 +234,8 @@ internal sealed class LeaseInventory : ILeaseOwner
 
     /// <summary>
     /// Soft stop, first step: nothing more is handed out. Held messages and those still unread in the
-    /// output channel are nacked so the service redelivers them now rather than after their lease.
+    /// output channel are nacked so the service redelivers them now rather than after their lease;
+    /// messages received from now on wait for <see cref="NackLateArrivals"/>.
     /// </summary>
     public int CloseDispatch(ChannelReader<LeasedMessage> unread)
     {

@@ -145,22 +145,24 @@ public sealed class PubSubSubscriber : IAsyncDisposable
 
     /// <summary>
     /// Soft stop: hand nothing more out and nack what was not handed out, half-close the streams and read
-    /// them until the service ends them (nacking what still arrives), give handed-out messages up to
-    /// <paramref name="drainTimeout"/> to be settled (then nack them), flush acks, and release the
-    /// connections last. Cancelling <paramref name="cancellationToken"/> makes it a hard stop
+    /// them until the service ends them (nacking what still arrives), give handed-out messages until
+    /// <paramref name="drainTimeout"/> after the call to be settled (then nack them), flush acks, and
+    /// release the connections last. Cancelling <paramref name="cancellationToken"/> makes it a hard stop
     /// (nothing more is sent). Idempotent: later calls wait for the first. Does not throw on a fault;
     /// see <see cref="Completion"/>.
     /// </summary>
     public async Task StopAsync(TimeSpan drainTimeout, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(drainTimeout, TimeSpan.Zero);
+
+        // Registered first, so a token cancelled already makes the stop hard from its first step.
+        await using var hardStop = cancellationToken.Register(() => _hardStopCts.Cancel());
         Task stop;
         lock (_stopLock)
         {
             stop = _stopTask ??= StopCoreAsync(drainTimeout);
         }
 
-        await using var hardStop = cancellationToken.Register(() => _hardStopCts.Cancel());
         await stop;
     }
 
@@ -230,6 +232,7 @@ public sealed class PubSubSubscriber : IAsyncDisposable
         var hard = _hardStopCts.Token;
         var name = Subscription.ToString();
         _logger.Stopping(name, _inventory.HandedOut.Count, drainTimeout);
+        var began = _time.GetTimestamp();
         try
         {
             // Nothing more reaches the reader; what the streams still deliver is nacked once they ended.
@@ -241,9 +244,12 @@ public sealed class PubSubSubscriber : IAsyncDisposable
                 _logger.LateArrivalsNacked(late);
             }
 
+            // The handler has been working all along: the drain budget counts from the stop, so closing the
+            // streams does not lengthen a stop that must fit in a preemption notice.
+            var drainLeft = drainTimeout - _time.GetElapsedTime(began);
             try
             {
-                await _inventory.WaitUntilSettledAsync(hard).WaitAsync(drainTimeout, _time, hard);
+                await _inventory.WaitUntilSettledAsync(hard).WaitAsync(drainLeft > TimeSpan.Zero ? drainLeft : TimeSpan.Zero, _time, hard);
             }
             catch (TimeoutException)
             {
