@@ -22,6 +22,7 @@ internal sealed class LeaseInventory : ILeaseOwner
     private readonly Lock _lock = new();
     private readonly Dictionary<string, LeasedMessage> _leased = new(StringComparer.Ordinal);
     private readonly Queue<LeasedMessage> _held = new();
+    private readonly List<PendingAck> _lateArrivals = [];
     private int _heldCount;
     private long _heldBytes;
     private int _handedOutCount;
@@ -87,7 +88,8 @@ internal sealed class LeaseInventory : ILeaseOwner
 
     /// <summary>
     /// Leases freshly received messages. Without exactly-once they are held at once; with it they wait
-    /// for their receipt modack to succeed, since a failed one means the ack ID is already void.
+    /// for their receipt modack to succeed, since a failed one means the ack ID is already void. Once
+    /// dispatch is closed they are set aside for <see cref="NackLateArrivals"/> instead.
     /// </summary>
     public void Receive(IReadOnlyCollection<ReceivedMessage> messages, bool exactlyOnce)
     {
@@ -100,9 +102,17 @@ internal sealed class LeaseInventory : ILeaseOwner
         {
             foreach (var lease in leases)
             {
-                if (_dispatchClosed || !_leased.TryAdd(lease.AckId, lease))
+                if (_dispatchClosed)
                 {
-                    // Stopping, or a duplicate ack ID still leased: give it straight back.
+                    // Stopping: a nack now would hand the closing stream budget for yet more messages.
+                    lease.State = LeaseState.Settled;
+                    _lateArrivals.Add(new PendingAck(lease.AckId, null));
+                    continue;
+                }
+
+                if (!_leased.TryAdd(lease.AckId, lease))
+                {
+                    // A duplicate ack ID still leased: give it straight back.
                     lease.State = LeaseState.Settled;
                     refused.Add(new PendingAck(lease.AckId, null));
                     continue;
@@ -224,7 +234,8 @@ internal sealed class LeaseInventory : ILeaseOwner
 
     /// <summary>
     /// Soft stop, first step: nothing more is handed out. Held messages and those still unread in the
-    /// output channel are nacked so the service redelivers them now rather than after their lease.
+    /// output channel are nacked so the service redelivers them now rather than after their lease;
+    /// messages received from now on wait for <see cref="NackLateArrivals"/>.
     /// </summary>
     public int CloseDispatch(ChannelReader<LeasedMessage> unread)
     {
@@ -252,6 +263,24 @@ internal sealed class LeaseInventory : ILeaseOwner
 
         Settled?.Invoke(Settlement.Nack, held.Count);
         return nacked;
+    }
+
+    /// <summary>
+    /// Soft stop, once the streams have ended: nacks what arrived on them after dispatch closed, so the
+    /// service redelivers it now rather than after the stream's lease. Returns how many.
+    /// </summary>
+    public int NackLateArrivals()
+    {
+        List<PendingAck> late;
+        lock (_lock)
+        {
+            late = [.. _lateArrivals];
+            _lateArrivals.Clear();
+        }
+
+        _acks.Enqueue(AckKind.Nack, 0, late);
+        Settled?.Invoke(Settlement.Nack, late.Count);
+        return late.Count;
     }
 
     /// <summary>Completes when the handler has settled everything handed out.</summary>

@@ -25,8 +25,10 @@ public sealed class PubSubSubscriber : IAsyncDisposable
     private readonly SubscriberMetrics _metrics;
     private readonly StreamContext _streamContext;
 
-    // One source per concern: pulling stops first, lease extension after the drain, ack sending last
-    // (cancelled only by a hard stop or when the flush outlives its timeout).
+    // One source per concern: streams half-close first (_closeCts) and are cancelled (_pullCts) once the
+    // service has ended them or the close timeout passed, lease extension stops after the drain, ack
+    // sending last (cancelled only by a hard stop or when the flush outlives its timeout).
+    private readonly CancellationTokenSource _closeCts = new();
     private readonly CancellationTokenSource _pullCts = new();
     private readonly CancellationTokenSource _leaseCts = new();
     private readonly CancellationTokenSource _hardStopCts = new();
@@ -142,8 +144,9 @@ public sealed class PubSubSubscriber : IAsyncDisposable
     }
 
     /// <summary>
-    /// Soft stop: stop pulling, nack what was not handed out, give handed-out messages up to
-    /// <paramref name="drainTimeout"/> to be settled (then nack them), flush acks, close streams, and
+    /// Soft stop: hand nothing more out and nack what was not handed out, half-close the streams and read
+    /// them until the service ends them (nacking what still arrives), give handed-out messages until
+    /// <paramref name="drainTimeout"/> after the call to be settled (then nack them), flush acks, and
     /// release the connections last. Cancelling <paramref name="cancellationToken"/> makes it a hard stop
     /// (nothing more is sent). Idempotent: later calls wait for the first. Does not throw on a fault;
     /// see <see cref="Completion"/>.
@@ -151,13 +154,15 @@ public sealed class PubSubSubscriber : IAsyncDisposable
     public async Task StopAsync(TimeSpan drainTimeout, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(drainTimeout, TimeSpan.Zero);
+
+        // Registered first, so a token cancelled already makes the stop hard from its first step.
+        await using var hardStop = cancellationToken.Register(() => _hardStopCts.Cancel());
         Task stop;
         lock (_stopLock)
         {
             stop = _stopTask ??= StopCoreAsync(drainTimeout);
         }
 
-        await using var hardStop = cancellationToken.Register(() => _hardStopCts.Cancel());
         await stop;
     }
 
@@ -172,15 +177,15 @@ public sealed class PubSubSubscriber : IAsyncDisposable
         _ackTask = _acks.RunAsync(_hardStopCts.Token);
         _leaseTask = ExtendLeasesAsync(_leaseCts.Token);
         _streamTasks = Enumerable.Range(0, _settings.StreamCount)
-            .Select(i => PullAsync(new PullStream(i, _connection.SubscriberOn(i), _streamContext, _inventory), _pullCts.Token))
+            .Select(i => PullAsync(new PullStream(i, _connection.SubscriberOn(i), _streamContext, _inventory), _closeCts.Token, _pullCts.Token))
             .ToArray();
     }
 
-    private async Task PullAsync(PullStream stream, CancellationToken pullToken)
+    private async Task PullAsync(PullStream stream, CancellationToken closeToken, CancellationToken pullToken)
     {
         try
         {
-            await stream.RunAsync(pullToken);
+            await stream.RunAsync(closeToken, pullToken);
         }
         catch (OperationCanceledException) when (pullToken.IsCancellationRequested)
         {
@@ -227,14 +232,24 @@ public sealed class PubSubSubscriber : IAsyncDisposable
         var hard = _hardStopCts.Token;
         var name = Subscription.ToString();
         _logger.Stopping(name, _inventory.HandedOut.Count, drainTimeout);
+        var began = _time.GetTimestamp();
         try
         {
-            await _pullCts.CancelAsync();
-            await Task.WhenAll(_streamTasks);
+            // Nothing more reaches the reader; what the streams still deliver is nacked once they ended.
             _inventory.CloseDispatch(_messages.Reader);
+            await CloseStreamsAsync(hard);
+            var late = _inventory.NackLateArrivals();
+            if (late > 0)
+            {
+                _logger.LateArrivalsNacked(late);
+            }
+
+            // The handler has been working all along: the drain budget counts from the stop, so closing the
+            // streams does not lengthen a stop that must fit in a preemption notice.
+            var drainLeft = drainTimeout - _time.GetElapsedTime(began);
             try
             {
-                await _inventory.WaitUntilSettledAsync(hard).WaitAsync(drainTimeout, _time, hard);
+                await _inventory.WaitUntilSettledAsync(hard).WaitAsync(drainLeft > TimeSpan.Zero ? drainLeft : TimeSpan.Zero, _time, hard);
             }
             catch (TimeoutException)
             {
@@ -265,6 +280,26 @@ public sealed class PubSubSubscriber : IAsyncDisposable
     }
 
     /// <summary>
+    /// Half-closes every stream and waits, at most <see cref="SubscriberSettings.StreamCloseTimeout"/>, for
+    /// the service to end them: cancelling at once would lose whatever it had already sent (still in the
+    /// HTTP/2 buffers), which it counts as delivered until the lease lapses.
+    /// </summary>
+    private async Task CloseStreamsAsync(CancellationToken hard)
+    {
+        await _closeCts.CancelAsync();
+        try
+        {
+            await Task.WhenAll(_streamTasks).WaitAsync(_settings.StreamCloseTimeout, _time, hard);
+        }
+        catch (TimeoutException)
+        {
+            _logger.StreamCloseTimedOut(_settings.StreamCloseTimeout);
+            await _pullCts.CancelAsync();
+            await Task.WhenAll(_streamTasks);
+        }
+    }
+
+    /// <summary>
     /// Ends every task and only then disposes the channels: disposing a GrpcChannel under a live
     /// streaming call can deadlock (grpc-dotnet#2119).
     /// </summary>
@@ -287,6 +322,7 @@ public sealed class PubSubSubscriber : IAsyncDisposable
 
         _connection.Dispose();
         _metrics.Dispose();
+        _closeCts.Dispose();
         _pullCts.Dispose();
         _leaseCts.Dispose();
         if (_fault is { } fault)

@@ -9,6 +9,8 @@ namespace PullWorker.PubSub.Subscribing;
 /// One StreamingPull stream, reopened for as long as the subscriber pulls. Streams always end with a
 /// non-OK status by design, so routine endings reopen at once; errors reopen with jittered exponential
 /// backoff (0.5 s to 30 s, reset by data); non-retryable codes end the subscriber with a clear error.
+/// A graceful close half-closes the stream and reads on until the service ends it, so messages already
+/// on the wire reach the inventory (to be nacked) instead of waiting out their lease on the service.
 /// </summary>
 internal sealed class PullStream(
     int index,
@@ -25,25 +27,37 @@ internal sealed class PullStream(
     private readonly ExponentialBackoff _backoff = new(InitialBackoff, MaxBackoff);
     private int _failures;
 
-    /// <summary>Pulls until <paramref name="pullToken"/> is cancelled.</summary>
+    /// <summary>
+    /// Pulls until <paramref name="closeToken"/> asks for a graceful close (the open stream is half-closed
+    /// and read until the service ends it) or <paramref name="pullToken"/> cancels the call outright.
+    /// </summary>
     /// <exception cref="PubSubConfigurationException">The service refused the subscription (NOT_FOUND, PERMISSION_DENIED, ...).</exception>
     /// <exception cref="RpcException">Too many consecutive failures, or an unexpected non-retryable status.</exception>
-    public async Task RunAsync(CancellationToken pullToken)
+    public async Task RunAsync(CancellationToken closeToken, CancellationToken pullToken)
     {
         var time = context.Time;
-        while (!pullToken.IsCancellationRequested)
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(closeToken, pullToken);
+        while (!stopping.IsCancellationRequested)
         {
             var opened = time.GetTimestamp();
-            var end = await PullOnceAsync(pullToken);
-            if (pullToken.IsCancellationRequested)
+            var end = await PullOnceAsync(closeToken, pullToken);
+            if (stopping.IsCancellationRequested)
             {
+                // However the stream ended, it was asked to: no reopening, and no status is a failure now.
                 return;
             }
 
             var delay = NextDelay(end, time.GetElapsedTime(opened));
             if (delay > TimeSpan.Zero)
             {
-                await Task.Delay(delay, time, pullToken);
+                try
+                {
+                    await Task.Delay(delay, time, stopping.Token);
+                }
+                catch (OperationCanceledException) when (closeToken.IsCancellationRequested && !pullToken.IsCancellationRequested)
+                {
+                    return;
+                }
             }
         }
     }
@@ -88,18 +102,19 @@ internal sealed class PullStream(
         return delay;
     }
 
-    private async Task<StreamEnd> PullOnceAsync(CancellationToken pullToken)
+    private async Task<StreamEnd> PullOnceAsync(CancellationToken closeToken, CancellationToken pullToken)
     {
         var settings = context.Settings;
         using var silence = new CancellationTokenSource(Timeout.InfiniteTimeSpan, context.Time);
         using var callCts = CancellationTokenSource.CreateLinkedTokenSource(pullToken, silence.Token);
         var deadline = context.Time.GetUtcNow().UtcDateTime + settings.StreamDeadline;
         using var call = client.StreamingPull(PubSubConnection.RoutedCall("subscription", context.Subscription, deadline, callCts.Token));
-        var keepAlive = Task.CompletedTask;
+        var writing = Task.CompletedTask;
         try
         {
-            await call.RequestStream.WriteAsync(context.FirstRequest(), callCts.Token);
-            keepAlive = KeepAliveAsync(call.RequestStream, callCts.Token);
+            var first = context.FirstRequest();
+            await call.RequestStream.WriteAsync(first, callCts.Token);
+            writing = WriteRequestsAsync(call.RequestStream, first.StreamAckDeadlineSeconds, closeToken, callCts.Token);
             silence.CancelAfter(settings.StreamSilenceTimeout);
             while (await call.ResponseStream.MoveNext(callCts.Token))
             {
@@ -113,6 +128,7 @@ internal sealed class PullStream(
 
                 if (response.ReceivedMessages.Count > 0)
                 {
+                    // Once the subscriber stops, the inventory sets these aside to nack when the stream has ended.
                     context.Metrics.Received(response.ReceivedMessages.Count);
                     inventory.Receive(response.ReceivedMessages, context.Timing.ExactlyOnce);
                 }
@@ -142,20 +158,45 @@ internal sealed class PullStream(
         finally
         {
             await callCts.CancelAsync();
-            await keepAlive;
+            await writing;
         }
     }
 
-    /// <summary>Empty requests keep idle streams from being cut (google-cloud-dotnet#1505) and ask for pongs.</summary>
-    private async Task KeepAliveAsync(IClientStreamWriter<StreamingPullRequest> writer, CancellationToken callToken)
+    /// <summary>
+    /// The only writer after the first request (a call allows one pending write): an empty request every
+    /// keep-alive interval, so idle streams are not cut (google-cloud-dotnet#1505), carrying the learned
+    /// lease when it changed; then, once <paramref name="closeToken"/> fires, the half-close. The Go client
+    /// half-closes its stream on stop too (CloseSend in messageIterator.sender), and Google's fake server
+    /// (pubsub/pstest) ends a stream with OK when its client half-closes, after which the read loop has
+    /// drained everything the service had sent.
+    /// </summary>
+    private async Task WriteRequestsAsync(
+        IClientStreamWriter<StreamingPullRequest> writer, int sentDeadlineSeconds, CancellationToken closeToken, CancellationToken callToken)
     {
         try
         {
+            using var ticking = CancellationTokenSource.CreateLinkedTokenSource(closeToken, callToken);
             using var timer = new PeriodicTimer(context.Settings.KeepAliveInterval, context.Time);
-            while (await timer.WaitForNextTickAsync(callToken))
+            try
             {
-                await writer.WriteAsync(new StreamingPullRequest(), callToken);
+                while (await timer.WaitForNextTickAsync(ticking.Token))
+                {
+                    var request = context.KeepAlive(sentDeadlineSeconds);
+                    await writer.WriteAsync(request, callToken);
+                    if (request.StreamAckDeadlineSeconds != 0)
+                    {
+                        context.Logger.StreamAckDeadlineUpdated(index, sentDeadlineSeconds, request.StreamAckDeadlineSeconds);
+                        sentDeadlineSeconds = request.StreamAckDeadlineSeconds;
+                    }
+                }
             }
+            catch (OperationCanceledException) when (closeToken.IsCancellationRequested && !callToken.IsCancellationRequested)
+            {
+                // Stopping: fall through to the half-close.
+            }
+
+            callToken.ThrowIfCancellationRequested();
+            await writer.CompleteAsync();
         }
         catch (Exception ex) when (ex is OperationCanceledException or RpcException or InvalidOperationException)
         {

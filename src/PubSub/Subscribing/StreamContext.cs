@@ -32,5 +32,17 @@ internal sealed record StreamContext(
         ProtocolVersion = 1,
     };
 
+    /// <summary>
+    /// The periodic request on an open stream: empty, unless the lease learned from processing times now
+    /// differs from <paramref name="sentDeadlineSeconds"/>, the last one this stream sent. The service then
+    /// gives messages it sends from here on that lease (stream_ack_deadline_seconds may be updated after
+    /// the first request), so whatever a crash strands comes back after it rather than the initial one.
+    /// </summary>
+    public StreamingPullRequest KeepAlive(int sentDeadlineSeconds)
+    {
+        var deadline = Timing.DeadlineSeconds;
+        return deadline == sentDeadlineSeconds ? new StreamingPullRequest() : new StreamingPullRequest { StreamAckDeadlineSeconds = deadline };
+    }
+
     private static long CeilingDivide(long value, int parts) => (value + parts - 1) / parts;
 }

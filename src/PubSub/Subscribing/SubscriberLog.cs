@@ -40,4 +40,13 @@ internal static partial class SubscriberLog
 
     [LoggerMessage(12, LogLevel.Warning, "Subscription {Subscription} could not be read ({Code}); carrying on, the stream will tell")]
     public static partial void ValidationSkipped(this ILogger logger, string subscription, StatusCode code);
+
+    [LoggerMessage(13, LogLevel.Debug, "Stream {Stream} now asks for {Seconds} s leases (was {Previous} s), learned from processing times")]
+    public static partial void StreamAckDeadlineUpdated(this ILogger logger, int stream, int previous, int seconds);
+
+    [LoggerMessage(14, LogLevel.Warning, "Streams did not end within {Timeout} of their half-close; cancelled them (what was still in flight returns when its lease lapses)")]
+    public static partial void StreamCloseTimedOut(this ILogger logger, TimeSpan timeout);
+
+    [LoggerMessage(15, LogLevel.Information, "Nacked {Count} messages that arrived on the closing streams after the stop began")]
+    public static partial void LateArrivalsNacked(this ILogger logger, int count);
 }

@@ -27,6 +27,7 @@ public sealed record SubscriberSettings
     public static readonly TimeSpan DefaultAckFlushInterval = TimeSpan.FromMilliseconds(100);
     public static readonly TimeSpan DefaultAckFlushTimeout = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan DefaultDisposeTimeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan DefaultStreamCloseTimeout = TimeSpan.FromSeconds(3);
 
     /// <summary><c>projects/{project}/subscriptions/{id}</c>.</summary>
     public required string Subscription { get; init; }
@@ -73,6 +74,12 @@ public sealed record SubscriberSettings
     /// <summary>How long <see cref="PubSubSubscriber.DisposeAsync"/> lets handed-out messages finish.</summary>
     public TimeSpan DisposeTimeout { get; init; } = DefaultDisposeTimeout;
 
+    /// <summary>
+    /// On a soft stop, how long a half-closed stream may take to deliver what the service already sent and
+    /// end; it is then cancelled, and whatever was still in flight returns only when its lease lapses.
+    /// </summary>
+    public TimeSpan StreamCloseTimeout { get; init; } = DefaultStreamCloseTimeout;
+
     /// <summary>Consecutive failed stream opens after which the subscriber gives up.</summary>
     public int MaxConsecutiveStreamFailures { get; init; } = 100;
 
@@ -93,6 +100,7 @@ public sealed record SubscriberSettings
         Require(StreamDeadline > TimeSpan.Zero, nameof(StreamDeadline), "must be positive");
         Require(AckFlushInterval > TimeSpan.Zero, nameof(AckFlushInterval), "must be positive");
         Require(AckFlushTimeout > TimeSpan.Zero, nameof(AckFlushTimeout), "must be positive");
+        Require(StreamCloseTimeout > TimeSpan.Zero, nameof(StreamCloseTimeout), "must be positive");
         Require(DisposeTimeout >= TimeSpan.Zero, nameof(DisposeTimeout), "must not be negative");
         Require(MaxConsecutiveStreamFailures >= 1, nameof(MaxConsecutiveStreamFailures), "must be at least 1");
     }

@@ -55,5 +55,27 @@ internal sealed class StreamingPullProbe(AsyncDuplexStreamingCall<StreamingPullR
         }
     }
 
+    /// <summary>Half-closes the call: the client will send nothing more but keeps reading.</summary>
+    public Task HalfCloseAsync() => call.RequestStream.CompleteAsync();
+
+    /// <summary>Every message still delivered, and the status the stream then ended with.</summary>
+    public async Task<(int Messages, StatusCode Status)> ReadToEndAsync(CancellationToken cancellationToken)
+    {
+        var messages = 0;
+        try
+        {
+            while (await call.ResponseStream.MoveNext(cancellationToken).WaitAsync(ReadTimeout, cancellationToken))
+            {
+                messages += call.ResponseStream.Current.ReceivedMessages.Count;
+            }
+
+            return (messages, StatusCode.OK);
+        }
+        catch (RpcException ended)
+        {
+            return (messages, ended.StatusCode);
+        }
+    }
+
     public void Dispose() => call.Dispose();
 }

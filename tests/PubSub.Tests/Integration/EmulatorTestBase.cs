@@ -23,11 +23,14 @@ public abstract class EmulatorTestBase
 
     protected PubSubConnectionOptions Connection => PubSubConnectionOptions.ForEmulator(Emulator.EmulatorHost);
 
+    /// <summary>How the fixture's emulator starts; a fixture overrides it to give the emulator a fake clock.</summary>
+    protected virtual EmulatorOptions EmulatorOptions => EmulatorOptions.DynamicPorts;
+
     [OneTimeSetUp]
     public async Task StartEmulatorAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        Emulator = await PubSubEmulator.StartAsync(EmulatorOptions.DynamicPorts, timeout.Token);
+        Emulator = await PubSubEmulator.StartAsync(EmulatorOptions, timeout.Token);
         _admin = await PubSubConnection.CreateAsync(Connection, 1, timeout.Token);
     }
 

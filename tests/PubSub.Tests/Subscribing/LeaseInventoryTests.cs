@@ -185,6 +185,29 @@ public class LeaseInventoryTests
     }
 
     [Test]
+    public void Receive_AfterCloseDispatch_SetAsideUntilNackLateArrivals()
+    {
+        var inventory = Inventory(new() { Subscription = Subscription, MaxOutstandingMessages = 3 });
+        inventory.CloseDispatch(_output.Reader);
+        _acks.TakeBatches();
+
+        inventory.Receive(Messages(2), exactlyOnce: false);
+        var queuedBeforeStreamsEnded = _acks.TakeBatches().SelectMany(b => b.Items).Count();
+        var nacked = inventory.NackLateArrivals();
+        var batches = _acks.TakeBatches();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(queuedBeforeStreamsEnded, Is.Zero, "no nack (which frees the closing stream's budget) and no receipt");
+            Assert.That(nacked, Is.EqualTo(2));
+            Assert.That(batches.Select(b => (b.Kind, b.DeadlineSeconds, b.Items.Count)), Is.EqualTo(new[] { (AckKind.Nack, 0, 2) }));
+            Assert.That(inventory.LeasedCount, Is.Zero);
+            Assert.That(inventory.HandedOut.Count, Is.Zero, "nothing reaches the reader after the stop");
+            Assert.That(inventory.NackLateArrivals(), Is.Zero, "each is nacked once");
+        });
+    }
+
+    [Test]
     public void Receive_ExactlyOnce_HandsOutOnlyAfterReceiptSucceeds()
     {
         var inventory = Inventory(new() { Subscription = Subscription });

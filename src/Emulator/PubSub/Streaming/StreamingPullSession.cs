@@ -112,7 +112,14 @@ internal sealed class StreamingPullSession
         }
     }
 
-    /// <summary>Serves the stream until the client half-closes or cancels, or the emulator aborts it.</summary>
+    /// <summary>
+    /// Serves the stream until the client half-closes or cancels, or the emulator aborts it. A half-close
+    /// ends the stream with OK once the batch being written (already leased to this stream) is out, and
+    /// takes no new one: messages the service counts as delivered must reach the client before the
+    /// status, or they would come back only when their lease lapses. Google's fake server ends a stream
+    /// the same way when Recv reports the client's half-close (google-cloud-go pubsub/pstest fake.go,
+    /// stream.pull), and the Go client half-closes on stop (CloseSend in messageIterator.sender).
+    /// </summary>
     /// <exception cref="RpcException">The status the stream was aborted with.</exception>
     public async Task RunAsync(
         IAsyncStreamReader<StreamingPullRequest> requests,
@@ -120,6 +127,7 @@ internal sealed class StreamingPullSession
         CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var halfClosed = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
         lock (_gate)
         {
             _stop = stop;
@@ -130,8 +138,14 @@ internal sealed class StreamingPullSession
         }
 
         var reading = ReadRequestsAsync(requests, stop.Token);
-        var writing = WriteResponsesAsync(responses, stop.Token);
+        var writing = WriteResponsesAsync(responses, halfClosed.Token, stop.Token);
         await Task.WhenAny(reading, writing);
+        if (reading.IsCompletedSuccessfully && AbortStatus is null)
+        {
+            await halfClosed.CancelAsync();
+            await ObserveEndAsync(writing, cancellationToken);
+        }
+
         lock (_gate)
         {
             stop.Cancel();
@@ -162,13 +176,15 @@ internal sealed class StreamingPullSession
         }
     }
 
-    private async Task WriteResponsesAsync(IServerStreamWriter<StreamingPullResponse> responses, CancellationToken cancellationToken)
+    /// <summary>Sends batches until <paramref name="halfClosed"/>; only <paramref name="cancellationToken"/> cuts a write short.</summary>
+    private async Task WriteResponsesAsync(
+        IServerStreamWriter<StreamingPullResponse> responses, CancellationToken halfClosed, CancellationToken cancellationToken)
     {
         while (true)
         {
-            await Signal.WaitAsync(cancellationToken);
+            await Signal.WaitAsync(halfClosed);
             List<ReceivedMessage> batch;
-            while ((batch = Subscription.TakeBatch(this, MaxMessagesPerResponse)).Count > 0)
+            while (!halfClosed.IsCancellationRequested && (batch = Subscription.TakeBatch(this, MaxMessagesPerResponse)).Count > 0)
             {
                 var response = new StreamingPullResponse { SubscriptionProperties = Properties };
                 response.ReceivedMessages.AddRange(batch);
