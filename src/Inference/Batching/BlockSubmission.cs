@@ -28,6 +28,11 @@ internal sealed class BlockSubmission : Submission<InferenceBlockResult>
         _layout = layout;
         _outputs = [.. layout.Layouts.Select(output => Array.CreateInstance(output.Type.ClrType(), (long)rowCount * output.RowElements))];
         _pending = rowCount;
+        if (rowCount == 0)
+        {
+            // Nothing to queue: answered at once.
+            Settle(0);
+        }
     }
 
     public override void WriteRows(StagingSlot slot, int slotRow, int firstRow, int count)

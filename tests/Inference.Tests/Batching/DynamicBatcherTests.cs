@@ -17,10 +17,11 @@ public sealed class DynamicBatcherTests
     private static float[] DistinctRow(int i) => [i, -i, i * 0.5f, 1000 + i];
 
     [Test]
-    public async Task ConcurrentItems_AcrossBatchesAndPadding_EachGetsItsOwnResult()
+    public async Task ConcurrentItems_AcrossBatchesAndPadding_EachGetsItsOwnResult([Values] bool assemblerHandOff)
     {
         using var recorder = new MetricsRecorder();
         await using var engine = await Pipelines.StartAsync(Chain(), new BatchingOptions { MaxBatchSize = 8 }, metrics: recorder.Metrics);
+        engine.Batcher.AssemblerHandOffThreshold = assemblerHandOff ? TimeSpan.Zero : TimeSpan.MaxValue;
         var warmUpRuns = recorder.Values("inference.batch.size").Count;
         var rows = Enumerable.Range(0, 61).Select(DistinctRow).ToArray();
         var results = await Task.WhenAll(rows.Select(row => engine.InferAsync(ChainItem(row), CancellationToken.None).AsTask())).DefaultTimeout();
