@@ -255,7 +255,17 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
                     _open = new AssembledBatch(slot, _maxBatchSize, ReturnSlot);
                 }
 
-                _currentNextRow += _open.Add(_current, _currentNextRow);
+                try
+                {
+                    _currentNextRow += _open.Add(_current, _currentNextRow);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // Its rows could not be copied (a caller bypassed validation): fail it alone, keep batching.
+                    _current.Fail(ex);
+                    continue;
+                }
+
                 moved = true;
                 if (_open.IsFull)
                 {
@@ -368,7 +378,7 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
                     return full;
                 }
 
-                if (_open is { } open)
+                if (_open is { RowCount: > 0 } open)
                 {
                     var wait = _maxDelay - _time.GetElapsedTime(open.OldestEnqueuedAt);
                     if (wait <= TimeSpan.Zero || _queueEnded)

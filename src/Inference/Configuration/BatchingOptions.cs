@@ -16,8 +16,8 @@ public sealed class BatchingOptions
     public TimeSpan MaxDelay { get; set; } = TimeSpan.Zero;
 
     /// <summary>
-    /// Items that may wait before callers are pushed back (their submit awaits). Default 128 (about twice the
-    /// items of the two batches in flight at the default MaxBatchSize).
+    /// Items (or blocks, each counting once) that may wait before callers are pushed back (their submit awaits).
+    /// Default 128 (about twice the items of the two batches in flight at the default MaxBatchSize).
     /// </summary>
     public int QueueCapacity { get; set; } = 128;
 }
