@@ -3,7 +3,7 @@ using PullWorker.Inference.Tensors;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Parsing;
 using PullWorker.Storage.Client;
-using PullWorker.Storage.Inputs;
+using PullWorker.Worker.Inputs;
 
 namespace PullWorker.Worker.Decoding;
 

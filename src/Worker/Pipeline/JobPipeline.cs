@@ -10,12 +10,12 @@ using PullWorker.PubSub.Connection;
 using PullWorker.PubSub.Subscribing;
 using PullWorker.Storage;
 using PullWorker.Storage.Client;
-using PullWorker.Storage.Inputs;
 using PullWorker.Storage.Options;
-using PullWorker.Storage.Results;
 using PullWorker.Worker.Decoding;
+using PullWorker.Worker.Inputs;
 using PullWorker.Worker.Observability;
 using PullWorker.Worker.Options;
+using PullWorker.Worker.Results;
 
 namespace PullWorker.Worker.Pipeline;
 

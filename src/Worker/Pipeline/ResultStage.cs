@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using PullWorker.Inference.Batching;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
-using PullWorker.Storage.Results;
+using PullWorker.Worker.Results;
 
 namespace PullWorker.Worker.Pipeline;
 

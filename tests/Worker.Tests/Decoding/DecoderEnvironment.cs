@@ -9,9 +9,9 @@ using PullWorker.Inference.Stages;
 using PullWorker.Inference.Tensors;
 using PullWorker.Jobs.Parsing;
 using PullWorker.Storage.Client;
-using PullWorker.Storage.Inputs;
 using PullWorker.Storage.Options;
 using PullWorker.Worker.Decoding;
+using PullWorker.Worker.Inputs;
 
 namespace PullWorker.Worker.Tests.Decoding;
 

@@ -1,9 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
 
-namespace PullWorker.Storage.Tests.Jobs;
+namespace PullWorker.Jobs.Tests.Results;
 
 public sealed class JobResultJsonTests
 {

@@ -1,6 +1,4 @@
-using PullWorker.Jobs;
-
-namespace PullWorker.Storage.Tests.Jobs;
+namespace PullWorker.Jobs.Tests;
 
 public sealed class JobIdTests
 {

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using PullWorker.Jobs;
 
-namespace PullWorker.Storage.Inputs;
+namespace PullWorker.Worker.Inputs;
 
 /// <summary>The bytes of a <c>gs://</c> input, or the job error that explains why the job cannot have them.</summary>
 public sealed class InputFetchResult

@@ -3,10 +3,11 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
+using PullWorker.Storage;
 using PullWorker.Storage.Client;
 using PullWorker.Storage.Options;
 
-namespace PullWorker.Storage.Results;
+namespace PullWorker.Worker.Results;
 
 /// <summary>
 /// Writes each job's result document to <c>{results}{id}.json</c> exactly once (contract section 2): created with

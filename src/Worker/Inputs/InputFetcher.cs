@@ -1,10 +1,11 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using PullWorker.Jobs;
+using PullWorker.Storage;
 using PullWorker.Storage.Client;
 using PullWorker.Storage.Options;
 
-namespace PullWorker.Storage.Inputs;
+namespace PullWorker.Worker.Inputs;
 
 /// <summary>
 /// Fetches a job's <c>gs://</c> inputs: only from the configured buckets, only up to

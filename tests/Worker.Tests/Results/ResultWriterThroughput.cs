@@ -4,15 +4,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
-using PullWorker.Storage.Results;
-using PullWorker.Storage.Tests.TestSupport;
+using PullWorker.Storage;
+using PullWorker.Worker.Results;
+using PullWorker.Worker.Tests.TestSupport;
 
-namespace PullWorker.Storage.Tests.AgainstEmulator;
+namespace PullWorker.Worker.Tests.Results;
 
 /// <summary>Prints result writes per second against the local emulator; run on demand, asserts only correctness.</summary>
 [Explicit("measurement, run on demand")]
 [Category("Benchmark")]
-public sealed class ResultWriterThroughput : EmulatorFixture
+public sealed class ResultWriterThroughput : StorageEmulatorFixture
 {
     [TestCase(2000, 5)]
     [CancelAfter(120_000)]
@@ -21,7 +22,7 @@ public sealed class ResultWriterThroughput : EmulatorFixture
         Emulator.Faults.Latency = TimeSpan.FromMilliseconds(latencyMs);
         var prefix = UniquePrefix();
         using var writer = new ResultWriter(
-            Services.Client(), new GcsUri(ResultsBucket, prefix), Services.Options(), Services.GetRequiredService<ILogger<ResultWriter>>());
+            Client, new GcsUri(ResultsBucket, prefix), Options, Services.GetRequiredService<ILogger<ResultWriter>>());
         var outputs = new Dictionary<string, OutputTensor> { ["probabilities"] = new OutputTensor<float>(new float[10], [10]) };
         var model = new ModelInfo("mnist", "9f86d081");
         var now = DateTimeOffset.UtcNow;
@@ -34,7 +35,7 @@ public sealed class ResultWriterThroughput : EmulatorFixture
         clock.Stop();
 
         TestContext.Out.WriteLine(
-            $"{jobs} results, {latencyMs} ms added latency, WriteConcurrency {Services.Options().Value.WriteConcurrency}: "
+            $"{jobs} results, {latencyMs} ms added latency, WriteConcurrency {Options.Value.WriteConcurrency}: "
             + $"{clock.Elapsed.TotalSeconds:F2} s, {jobs / clock.Elapsed.TotalSeconds:F0} writes/s");
         Assert.That(outcomes, Has.All.EqualTo(ResultWriteOutcome.Written));
     }

@@ -4,12 +4,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
-using PullWorker.Storage.Results;
-using PullWorker.Storage.Tests.TestSupport;
+using PullWorker.Storage;
+using PullWorker.Worker.Results;
+using PullWorker.Worker.Tests.TestSupport;
 
-namespace PullWorker.Storage.Tests.AgainstEmulator;
+namespace PullWorker.Worker.Tests.Results;
 
-public sealed class ResultWriterEmulatorTests : EmulatorFixture
+public sealed class ResultWriterEmulatorTests : StorageEmulatorFixture
 {
     private static readonly ModelInfo Model = new("mnist", "9f86d081");
     private static readonly DateTimeOffset PublishTime = new(2026, 11, 22, 10, 0, 0, 123, TimeSpan.Zero);
@@ -149,7 +150,7 @@ public sealed class ResultWriterEmulatorTests : EmulatorFixture
     public void Constructor_PrefixWithoutSlash_TreatedAsFolder()
     {
         using var writer = new ResultWriter(
-            Services.Client(), GcsUri.Parse("gs://results-bucket/out"), Services.Options(), Logger());
+            Client, GcsUri.Parse("gs://results-bucket/out"), Options, Logger());
 
         Assert.That(writer.ObjectFor(JobId.Parse("a")).ToString(), Is.EqualTo("gs://results-bucket/out/a.json"));
     }
@@ -157,7 +158,7 @@ public sealed class ResultWriterEmulatorTests : EmulatorFixture
     private ResultWriter CreateWriter(out string prefix)
     {
         prefix = UniquePrefix();
-        return new ResultWriter(Services.Client(), new GcsUri(ResultsBucket, prefix), Services.Options(), Logger());
+        return new ResultWriter(Client, new GcsUri(ResultsBucket, prefix), Options, Logger());
     }
 
     private ILogger<ResultWriter> Logger() => Services.GetRequiredService<ILogger<ResultWriter>>();

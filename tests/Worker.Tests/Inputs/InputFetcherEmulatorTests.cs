@@ -1,20 +1,20 @@
 using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
 using PullWorker.Jobs;
+using PullWorker.Storage;
 using PullWorker.Storage.Client;
-using PullWorker.Storage.Inputs;
-using PullWorker.Storage.Tests.TestSupport;
+using PullWorker.Worker.Inputs;
+using PullWorker.Worker.Tests.TestSupport;
 
-namespace PullWorker.Storage.Tests.AgainstEmulator;
+namespace PullWorker.Worker.Tests.Inputs;
 
-public sealed class InputFetcherEmulatorTests : EmulatorFixture
+public sealed class InputFetcherEmulatorTests : StorageEmulatorFixture
 {
     private const int MaxInputBytes = 4096;
 
     private InputFetcher _fetcher = null!;
 
     [OneTimeSetUp]
-    public void CreateFetcher() => _fetcher = new InputFetcher(Services.Client(), [InputsBucket], Services.Options());
+    public void CreateFetcher() => _fetcher = new InputFetcher(Client, [InputsBucket], Options);
 
     [OneTimeTearDown]
     public void DisposeFetcher() => _fetcher.Dispose();
@@ -133,22 +133,20 @@ public sealed class InputFetcherEmulatorTests : EmulatorFixture
     [Test]
     public void Constructor_InvalidAllowedBucket_NamesKey()
     {
-        var error = Assert.Throws<ArgumentException>(() => _ = new InputFetcher(Services.Client(), ["Bad_Bucket"], Services.Options()));
+        var error = Assert.Throws<ArgumentException>(() => _ = new InputFetcher(Client, ["Bad_Bucket"], Options));
 
         Assert.That(error.Message, Does.StartWith("Worker:InputBuckets: bucket name 'Bad_Bucket' may contain only lowercase"));
     }
 
-    protected override ServiceProvider BuildServices(string emulatorHost) => StorageServices.Build(
-        emulatorHost,
-        settings: new Dictionary<string, string?>
-        {
-            ["Storage:MaxInputBytes"] = MaxInputBytes.ToString(CultureInfo.InvariantCulture),
-        });
+    protected override IReadOnlyDictionary<string, string?> StorageSettings { get; } = new Dictionary<string, string?>
+    {
+        ["Storage:MaxInputBytes"] = MaxInputBytes.ToString(CultureInfo.InvariantCulture),
+    };
 
     private async Task<GcsUri> PutInputAsync(byte[] data, CancellationToken cancellationToken)
     {
         var uri = new GcsUri(InputsBucket, UniquePrefix() + "input.bin");
-        await Services.Client().UploadAsync(uri, data, new GcsUploadOptions(), cancellationToken);
+        await Client.UploadAsync(uri, data, new GcsUploadOptions(), cancellationToken);
         return uri;
     }
 }

@@ -1,4 +1,4 @@
-namespace PullWorker.Storage.Results;
+namespace PullWorker.Worker.Results;
 
 public enum ResultWriteOutcome
 {
