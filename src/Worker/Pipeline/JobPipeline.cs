@@ -15,7 +15,7 @@ using PullWorker.Worker.Decoding;
 using PullWorker.Worker.Inputs;
 using PullWorker.Worker.Observability;
 using PullWorker.Worker.Options;
-using PullWorker.Worker.Results;
+using PullWorker.Worker.ResultStorage;
 
 namespace PullWorker.Worker.Pipeline;
 

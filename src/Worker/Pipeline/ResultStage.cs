@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using PullWorker.Inference.Batching;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
-using PullWorker.Worker.Results;
+using PullWorker.Worker.ResultStorage;
 
 namespace PullWorker.Worker.Pipeline;
 

@@ -5,10 +5,10 @@ using Microsoft.Extensions.Logging;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
 using PullWorker.Storage;
-using PullWorker.Worker.Results;
+using PullWorker.Worker.ResultStorage;
 using PullWorker.Worker.Tests.TestSupport;
 
-namespace PullWorker.Worker.Tests.Results;
+namespace PullWorker.Worker.Tests.ResultStorage;
 
 public sealed class ResultWriterEmulatorTests : StorageEmulatorFixture
 {

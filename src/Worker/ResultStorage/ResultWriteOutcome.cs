@@ -1,4 +1,4 @@
-namespace PullWorker.Worker.Results;
+namespace PullWorker.Worker.ResultStorage;
 
 public enum ResultWriteOutcome
 {

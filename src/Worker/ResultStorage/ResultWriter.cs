@@ -7,7 +7,7 @@ using PullWorker.Storage;
 using PullWorker.Storage.Client;
 using PullWorker.Storage.Options;
 
-namespace PullWorker.Worker.Results;
+namespace PullWorker.Worker.ResultStorage;
 
 /// <summary>
 /// Writes each job's result document to <c>{results}{id}.json</c> exactly once (contract section 2): created with
