@@ -12,8 +12,6 @@ namespace PullWorker.Storage.Tests.AgainstEmulator;
 public abstract class EmulatorFixture
 {
     protected const string ResultsBucket = "results-bucket";
-    protected const string InputsBucket = "inputs-bucket";
-    protected const string OtherBucket = "other-bucket";
 
     protected StorageEmulator Emulator { get; private set; } = null!;
 
@@ -23,10 +21,7 @@ public abstract class EmulatorFixture
     public async Task StartEmulatorAsync()
     {
         Emulator = await StorageEmulator.StartAsync(EmulatorOptions.DynamicPorts, CancellationToken.None).DefaultTimeout();
-        foreach (var bucket in new[] { ResultsBucket, InputsBucket, OtherBucket })
-        {
-            Emulator.CreateBucket(bucket);
-        }
+        Emulator.CreateBucket(ResultsBucket);
 
         Services = BuildServices(Emulator.EmulatorHost);
     }
