@@ -3,19 +3,14 @@ using PullWorker.Inference.Batching;
 using PullWorker.Inference.Configuration;
 using PullWorker.Inference.Stages;
 using PullWorker.Inference.Tensors;
-using PullWorker.Inference.Tests.Execution;
 using PullWorker.Inference.Tests.Support;
 
 namespace PullWorker.Inference.Tests.Batching;
 
 public sealed class BlockSubmissionTests
 {
-    private static PipelineOptions Chain() => Pipelines.Of(ModelFiles.Chain(0), ModelFiles.Chain(1), ModelFiles.Chain(2));
-
-    private static float[] DistinctRow(int i) => [i, -i, i * 0.5f, 1000 + i];
-
     private static InferenceBlock ChainBlock(int firstRow, int rows) =>
-        InferenceBlock.Single("x", TensorData.Float32([.. Enumerable.Range(firstRow, rows).SelectMany(DistinctRow)], rows, 4));
+        InferenceBlock.Single("x", TensorData.Float32([.. Enumerable.Range(firstRow, rows).SelectMany(ChainPipeline.DistinctRow)], rows, 4));
 
     private static float[] Row(TensorData rows, int row)
     {
@@ -27,7 +22,7 @@ public sealed class BlockSubmissionTests
     public async Task Block_SpanningBatches_EveryRowGetsItsOwnResultInOrder([Values] bool assemblerHandOff)
     {
         using var recorder = new MetricsRecorder();
-        await using var engine = await Pipelines.StartAsync(Chain(), new BatchingOptions { MaxBatchSize = 8 }, metrics: recorder.Metrics);
+        await using var engine = await Pipelines.StartAsync(ChainPipeline.Options(), new BatchingOptions { MaxBatchSize = 8 }, metrics: recorder.Metrics);
         engine.Batcher.AssemblerHandOffThreshold = assemblerHandOff ? TimeSpan.Zero : TimeSpan.MaxValue;
         var warmUpRuns = recorder.Values("inference.batch.size").Count;
 
@@ -41,7 +36,7 @@ public sealed class BlockSubmissionTests
             Assert.That(result.Outputs!["c"].Shape, Is.EqualTo(new long[] { 61, 2 }));
             for (var i = 0; i < 61; i++)
             {
-                Assert.That(Row(result.Outputs!["c"], i), Is.EqualTo(PipelineTests.ExpectedChain(DistinctRow(i))).Within(1e-3f), $"row {i}");
+                Assert.That(Row(result.Outputs!["c"], i), Is.EqualTo(ChainPipeline.Expected(ChainPipeline.DistinctRow(i))).Within(1e-3f), $"row {i}");
             }
 
             Assert.That(sizes, Has.All.InRange(1, 8));
@@ -53,10 +48,10 @@ public sealed class BlockSubmissionTests
     [Test]
     public async Task BlocksAndItems_ConcurrentUnderLoad_EachGetsItsOwnRows([Values] bool assemblerHandOff)
     {
-        await using var engine = await Pipelines.StartAsync(Chain(), new BatchingOptions { MaxBatchSize = 8, QueueCapacity = 4 });
+        await using var engine = await Pipelines.StartAsync(ChainPipeline.Options(), new BatchingOptions { MaxBatchSize = 8, QueueCapacity = 4 });
         engine.Batcher.AssemblerHandOffThreshold = assemblerHandOff ? TimeSpan.Zero : TimeSpan.MaxValue;
         var blocks = Enumerable.Range(0, 12).Select(b => engine.InferBlockAsync(ChainBlock(100 * b, 3 + (b % 5) * 4), CancellationToken.None).AsTask()).ToArray();
-        var items = Enumerable.Range(0, 40).Select(i => engine.InferAsync(InferenceItem.Single("x", TensorData.Float32(DistinctRow(5000 + i), 4)), CancellationToken.None).AsTask()).ToArray();
+        var items = Enumerable.Range(0, 40).Select(i => engine.InferAsync(InferenceItem.Single("x", TensorData.Float32(ChainPipeline.DistinctRow(5000 + i), 4)), CancellationToken.None).AsTask()).ToArray();
 
         var blockResults = await Task.WhenAll(blocks).DefaultTimeout();
         var itemResults = await Task.WhenAll(items).DefaultTimeout();
@@ -67,13 +62,13 @@ public sealed class BlockSubmissionTests
             {
                 for (var row = 0; row < blockResults[b].RowCount; row++)
                 {
-                    Assert.That(Row(blockResults[b].Outputs!["c"], row), Is.EqualTo(PipelineTests.ExpectedChain(DistinctRow((100 * b) + row))).Within(1e-3f), $"block {b} row {row}");
+                    Assert.That(Row(blockResults[b].Outputs!["c"], row), Is.EqualTo(ChainPipeline.Expected(ChainPipeline.DistinctRow((100 * b) + row))).Within(1e-3f), $"block {b} row {row}");
                 }
             }
 
             for (var i = 0; i < items.Length; i++)
             {
-                Assert.That(itemResults[i].Outputs!["c"].AsSpan<float>().ToArray(), Is.EqualTo(PipelineTests.ExpectedChain(DistinctRow(5000 + i))).Within(1e-3f), $"item {i}");
+                Assert.That(itemResults[i].Outputs!["c"].AsSpan<float>().ToArray(), Is.EqualTo(ChainPipeline.Expected(ChainPipeline.DistinctRow(5000 + i))).Within(1e-3f), $"item {i}");
             }
         });
     }
@@ -84,7 +79,7 @@ public sealed class BlockSubmissionTests
         var time = new FakeTimeProvider();
         using var recorder = new MetricsRecorder();
         await using var engine = await Pipelines.StartAsync(
-            Chain(), new BatchingOptions { MaxBatchSize = 8, MaxDelay = TimeSpan.FromSeconds(10) }, time, recorder.Metrics);
+            ChainPipeline.Options(), new BatchingOptions { MaxBatchSize = 8, MaxDelay = TimeSpan.FromSeconds(10) }, time, recorder.Metrics);
         var warmUpRuns = recorder.Values("inference.batch.size").Count;
 
         // Fake time never moves: the 5 rows wait until the 3 fill the batch.
@@ -95,8 +90,8 @@ public sealed class BlockSubmissionTests
         Assert.Multiple(() =>
         {
             Assert.That(recorder.Values("inference.batch.size").Skip(warmUpRuns), Is.EqualTo(new[] { 8.0 }));
-            Assert.That(Row(results[0].Outputs!["c"], 4), Is.EqualTo(PipelineTests.ExpectedChain(DistinctRow(4))).Within(1e-3f));
-            Assert.That(Row(results[1].Outputs!["c"], 0), Is.EqualTo(PipelineTests.ExpectedChain(DistinctRow(5))).Within(1e-3f));
+            Assert.That(Row(results[0].Outputs!["c"], 4), Is.EqualTo(ChainPipeline.Expected(ChainPipeline.DistinctRow(4))).Within(1e-3f));
+            Assert.That(Row(results[1].Outputs!["c"], 0), Is.EqualTo(ChainPipeline.Expected(ChainPipeline.DistinctRow(5))).Within(1e-3f));
         });
     }
 
@@ -141,7 +136,7 @@ public sealed class BlockSubmissionTests
     [Test]
     public async Task Block_DoesNotFitInputs_RefusedWithSpecificError()
     {
-        await using var engine = await Pipelines.StartAsync(Chain());
+        await using var engine = await Pipelines.StartAsync(ChainPipeline.Options());
 
         var wrongShape = await engine.InferBlockAsync(InferenceBlock.Single("x", TensorData.Float32(new float[15], 3, 5)), CancellationToken.None).DefaultTimeout();
         var unknown = await engine.InferBlockAsync(InferenceBlock.Single("y", TensorData.Float32(new float[8], 2, 4)), CancellationToken.None).DefaultTimeout();
@@ -171,7 +166,7 @@ public sealed class BlockSubmissionTests
     [Test]
     public async Task Block_NoRows_CompletesWithEmptyOutputs()
     {
-        await using var engine = await Pipelines.StartAsync(Chain());
+        await using var engine = await Pipelines.StartAsync(ChainPipeline.Options());
 
         var result = await engine.InferBlockAsync(ChainBlock(0, 0), CancellationToken.None).DefaultTimeout();
 
@@ -183,7 +178,7 @@ public sealed class BlockSubmissionTests
     {
         var time = new FakeTimeProvider();
         await using var engine = await Pipelines.StartAsync(
-            Chain(), new BatchingOptions { MaxBatchSize = 8, MaxDelay = TimeSpan.FromSeconds(10) }, time);
+            ChainPipeline.Options(), new BatchingOptions { MaxBatchSize = 8, MaxDelay = TimeSpan.FromSeconds(10) }, time);
         var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         engine.Batcher.PartialBatchHeld += count =>
         {
@@ -206,7 +201,7 @@ public sealed class BlockSubmissionTests
             Assert.That(async () => await canceled, Throws.InstanceOf<OperationCanceledException>());
             for (var row = 0; row < 8; row++)
             {
-                Assert.That(Row(result.Outputs!["c"], row), Is.EqualTo(PipelineTests.ExpectedChain(DistinctRow(10 + row))).Within(1e-3f), $"row {row}");
+                Assert.That(Row(result.Outputs!["c"], row), Is.EqualTo(ChainPipeline.Expected(ChainPipeline.DistinctRow(10 + row))).Within(1e-3f), $"row {row}");
             }
         });
     }

@@ -3,34 +3,29 @@ using PullWorker.Inference.Batching;
 using PullWorker.Inference.Configuration;
 using PullWorker.Inference.Stages;
 using PullWorker.Inference.Tensors;
-using PullWorker.Inference.Tests.Execution;
 using PullWorker.Inference.Tests.Support;
 
 namespace PullWorker.Inference.Tests.Batching;
 
 public sealed class DynamicBatcherTests
 {
-    private static PipelineOptions Chain() => Pipelines.Of(ModelFiles.Chain(0), ModelFiles.Chain(1), ModelFiles.Chain(2));
-
     private static InferenceItem ChainItem(float[] x) => InferenceItem.Single("x", TensorData.Float32(x, 4));
-
-    private static float[] DistinctRow(int i) => [i, -i, i * 0.5f, 1000 + i];
 
     [Test]
     public async Task ConcurrentItems_AcrossBatchesAndPadding_EachGetsItsOwnResult([Values] bool assemblerHandOff)
     {
         using var recorder = new MetricsRecorder();
-        await using var engine = await Pipelines.StartAsync(Chain(), new BatchingOptions { MaxBatchSize = 8 }, metrics: recorder.Metrics);
+        await using var engine = await Pipelines.StartAsync(ChainPipeline.Options(), new BatchingOptions { MaxBatchSize = 8 }, metrics: recorder.Metrics);
         engine.Batcher.AssemblerHandOffThreshold = assemblerHandOff ? TimeSpan.Zero : TimeSpan.MaxValue;
         var warmUpRuns = recorder.Values("inference.batch.size").Count;
-        var rows = Enumerable.Range(0, 61).Select(DistinctRow).ToArray();
+        var rows = Enumerable.Range(0, 61).Select(ChainPipeline.DistinctRow).ToArray();
         var results = await Task.WhenAll(rows.Select(row => engine.InferAsync(ChainItem(row), CancellationToken.None).AsTask())).DefaultTimeout();
 
         Assert.Multiple(() =>
         {
             for (var i = 0; i < rows.Length; i++)
             {
-                Assert.That(results[i].Outputs!["c"].AsSpan<float>().ToArray(), Is.EqualTo(PipelineTests.ExpectedChain(rows[i])).Within(1e-3f), $"item {i}");
+                Assert.That(results[i].Outputs!["c"].AsSpan<float>().ToArray(), Is.EqualTo(ChainPipeline.Expected(rows[i])).Within(1e-3f), $"item {i}");
             }
 
             Assert.That(recorder.Values("inference.batch.size").Skip(warmUpRuns).Sum(), Is.EqualTo(61), "padding rows are not counted");
@@ -41,9 +36,9 @@ public sealed class DynamicBatcherTests
     public async Task MaxBatchSize_ManyQueued_NoBatchExceedsCapAndAllItemsRun()
     {
         using var recorder = new MetricsRecorder();
-        await using var engine = await Pipelines.StartAsync(Chain(), new BatchingOptions { MaxBatchSize = 4 }, metrics: recorder.Metrics);
+        await using var engine = await Pipelines.StartAsync(ChainPipeline.Options(), new BatchingOptions { MaxBatchSize = 4 }, metrics: recorder.Metrics);
         var warmUpRuns = recorder.Values("inference.batch.size").Count;
-        var rows = Enumerable.Range(0, 30).Select(DistinctRow).ToArray();
+        var rows = Enumerable.Range(0, 30).Select(ChainPipeline.DistinctRow).ToArray();
         await Task.WhenAll(rows.Select(row => engine.InferAsync(ChainItem(row), CancellationToken.None).AsTask())).DefaultTimeout();
 
         var sizes = recorder.Values("inference.batch.size").Skip(warmUpRuns).ToArray();
@@ -60,11 +55,11 @@ public sealed class DynamicBatcherTests
         var time = new FakeTimeProvider();
         using var recorder = new MetricsRecorder();
         await using var engine = await Pipelines.StartAsync(
-            Chain(), new BatchingOptions { MaxBatchSize = 4, MaxDelay = TimeSpan.FromSeconds(10) }, time, recorder.Metrics);
+            ChainPipeline.Options(), new BatchingOptions { MaxBatchSize = 4, MaxDelay = TimeSpan.FromSeconds(10) }, time, recorder.Metrics);
         var warmUpRuns = recorder.Values("inference.batch.size").Count;
 
         // Fake time never moves: only a full batch may go.
-        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => engine.InferAsync(ChainItem(DistinctRow(i)), CancellationToken.None).AsTask())).DefaultTimeout();
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => engine.InferAsync(ChainItem(ChainPipeline.DistinctRow(i)), CancellationToken.None).AsTask())).DefaultTimeout();
         Assert.Multiple(() =>
         {
             Assert.That(results.Select(r => r.IsSuccess), Has.All.True);
@@ -78,7 +73,7 @@ public sealed class DynamicBatcherTests
         var time = new FakeTimeProvider();
         using var recorder = new MetricsRecorder();
         await using var engine = await Pipelines.StartAsync(
-            Chain(), new BatchingOptions { MaxBatchSize = 4, MaxDelay = TimeSpan.FromMilliseconds(100) }, time, recorder.Metrics);
+            ChainPipeline.Options(), new BatchingOptions { MaxBatchSize = 4, MaxDelay = TimeSpan.FromMilliseconds(100) }, time, recorder.Metrics);
         var warmUpRuns = recorder.Values("inference.batch.size").Count;
         var heldWithThree = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         engine.Batcher.PartialBatchHeld += count =>
@@ -89,7 +84,7 @@ public sealed class DynamicBatcherTests
             }
         };
 
-        var pending = Enumerable.Range(0, 3).Select(i => engine.InferAsync(ChainItem(DistinctRow(i)), CancellationToken.None).AsTask()).ToArray();
+        var pending = Enumerable.Range(0, 3).Select(i => engine.InferAsync(ChainItem(ChainPipeline.DistinctRow(i)), CancellationToken.None).AsTask()).ToArray();
         await heldWithThree.Task.DefaultTimeout();
         time.Advance(TimeSpan.FromMilliseconds(99));
         var earlyCompletions = pending.Count(t => t.IsCompleted);
@@ -137,20 +132,20 @@ public sealed class DynamicBatcherTests
     [Test]
     public async Task Cancellation_TokenAlreadyCanceled_ThrowsAndOthersUnaffected()
     {
-        await using var engine = await Pipelines.StartAsync(Chain());
+        await using var engine = await Pipelines.StartAsync(ChainPipeline.Options());
         using var canceled = new CancellationTokenSource();
         await canceled.CancelAsync();
 
-        Assert.That(async () => await engine.InferAsync(ChainItem(DistinctRow(1)), canceled.Token), Throws.InstanceOf<OperationCanceledException>());
-        var result = await engine.InferAsync(ChainItem(DistinctRow(2)), CancellationToken.None).DefaultTimeout();
-        Assert.That(result.Outputs!["c"].AsSpan<float>().ToArray(), Is.EqualTo(PipelineTests.ExpectedChain(DistinctRow(2))).Within(1e-3f));
+        Assert.That(async () => await engine.InferAsync(ChainItem(ChainPipeline.DistinctRow(1)), canceled.Token), Throws.InstanceOf<OperationCanceledException>());
+        var result = await engine.InferAsync(ChainItem(ChainPipeline.DistinctRow(2)), CancellationToken.None).DefaultTimeout();
+        Assert.That(result.Outputs!["c"].AsSpan<float>().ToArray(), Is.EqualTo(ChainPipeline.Expected(ChainPipeline.DistinctRow(2))).Within(1e-3f));
     }
 
     [Test]
     public async Task Dispose_ItemsQueued_AllFinishBeforeDisposeReturns()
     {
-        var engine = await Pipelines.StartAsync(Chain(), new BatchingOptions { MaxBatchSize = 2 });
-        var pending = Enumerable.Range(0, 10).Select(i => engine.InferAsync(ChainItem(DistinctRow(i)), CancellationToken.None).AsTask()).ToArray();
+        var engine = await Pipelines.StartAsync(ChainPipeline.Options(), new BatchingOptions { MaxBatchSize = 2 });
+        var pending = Enumerable.Range(0, 10).Select(i => engine.InferAsync(ChainItem(ChainPipeline.DistinctRow(i)), CancellationToken.None).AsTask()).ToArray();
         await engine.DisposeAsync().AsTask().DefaultTimeout();
         Assert.That(pending.Select(t => t.IsCompletedSuccessfully && t.Result.IsSuccess), Has.All.True);
     }
@@ -158,16 +153,16 @@ public sealed class DynamicBatcherTests
     [Test]
     public async Task Submit_ItemThatCannotBeStaged_FailsAloneAndBatchingGoesOn()
     {
-        await using var engine = await Pipelines.StartAsync(Chain());
+        await using var engine = await Pipelines.StartAsync(ChainPipeline.Options());
 
         // The engine validates items; the batcher is reached directly here, as by a caller that skipped that.
         var unstageable = engine.Batcher.SubmitAsync(InferenceItem.Single("not_an_input", TensorData.Float32([1, 2, 3, 4], 4)), CancellationToken.None);
-        var result = await engine.InferAsync(ChainItem(DistinctRow(3)), CancellationToken.None).DefaultTimeout();
+        var result = await engine.InferAsync(ChainItem(ChainPipeline.DistinctRow(3)), CancellationToken.None).DefaultTimeout();
 
         Assert.Multiple(() =>
         {
             Assert.That(async () => await unstageable, Throws.InstanceOf<KeyNotFoundException>());
-            Assert.That(result.Outputs!["c"].AsSpan<float>().ToArray(), Is.EqualTo(PipelineTests.ExpectedChain(DistinctRow(3))).Within(1e-3f));
+            Assert.That(result.Outputs!["c"].AsSpan<float>().ToArray(), Is.EqualTo(ChainPipeline.Expected(ChainPipeline.DistinctRow(3))).Within(1e-3f));
         });
     }
 }

@@ -9,20 +9,10 @@ namespace PullWorker.Inference.Tests.Execution;
 
 public sealed class PipelineTests
 {
-    private static PipelineOptions Chain() => Pipelines.Of(ModelFiles.Chain(0), ModelFiles.Chain(1), ModelFiles.Chain(2));
-
-    /// <summary>c = (2x + 1) M with M rows (1,0), (0,1), (1,1), (-1,0.5).</summary>
-    internal static float[] ExpectedChain(float[] x)
-    {
-        var b = x.Select(v => (2 * v) + 1).ToArray();
-        var m = SampleModels.ChainMatrix;
-        return [(b[0] * m[0]) + (b[1] * m[2]) + (b[2] * m[4]) + (b[3] * m[6]), (b[0] * m[1]) + (b[1] * m[3]) + (b[2] * m[5]) + (b[3] * m[7])];
-    }
-
     [Test]
     public async Task ThreeStageChain_OneItem_MatchesHandComputedValues()
     {
-        await using var engine = await Pipelines.StartAsync(Chain());
+        await using var engine = await Pipelines.StartAsync(ChainPipeline.Options());
         var result = await engine.InferAsync(InferenceItem.Single("x", TensorData.Float32([1, 2, 3, 4], 4)), CancellationToken.None).DefaultTimeout();
 
         // b = (3, 5, 7, 9); c0 = 3 + 7 - 9 = 1; c1 = 5 + 7 + 4.5 = 16.5.
@@ -38,7 +28,7 @@ public sealed class PipelineTests
     public async Task ThreeStageChain_CpuPath_CopiesOnceUpOnceDownAndNeverBetweenStages()
     {
         using var recorder = new MetricsRecorder();
-        await using var engine = await Pipelines.StartAsync(Chain(), metrics: recorder.Metrics);
+        await using var engine = await Pipelines.StartAsync(ChainPipeline.Options(), metrics: recorder.Metrics);
         await engine.InferAsync(InferenceItem.Single("x", TensorData.Float32([1, 2, 3, 4], 4)), CancellationToken.None).DefaultTimeout();
 
         Assert.Multiple(() =>
@@ -56,12 +46,12 @@ public sealed class PipelineTests
     public async Task ThreeStageChain_TransfersThroughOnnxRuntimeSessions_GivesSameResults()
     {
         // The device path's copy mechanism (Identity sessions with IO binding), exercised on the CPU provider.
-        await using var engine = await Pipelines.StartAsync(Chain(), forceSessionTransfers: true);
+        await using var engine = await Pipelines.StartAsync(ChainPipeline.Options(), forceSessionTransfers: true);
         var x = new[] { -1f, 0.5f, 2f, 8f };
         var result = await engine.InferAsync(InferenceItem.Single("x", TensorData.Float32(x, 4)), CancellationToken.None).DefaultTimeout();
         Assert.Multiple(() =>
         {
-            Assert.That(result.Outputs!["c"].AsSpan<float>().ToArray(), Is.EqualTo(ExpectedChain(x)).Within(1e-5f));
+            Assert.That(result.Outputs!["c"].AsSpan<float>().ToArray(), Is.EqualTo(ChainPipeline.Expected(x)).Within(1e-5f));
             Assert.That(engine.LastBatchTransfers, Is.EqualTo(new TransferCounts(1, 1, 0)));
         });
     }
@@ -69,7 +59,7 @@ public sealed class PipelineTests
     [Test]
     public async Task OutputsSubset_IntermediateTensor_IsReturnedAlongsideFinal()
     {
-        var options = Chain();
+        var options = ChainPipeline.Options();
         options.Outputs = ["a", "c"];
         await using var engine = await Pipelines.StartAsync(options);
         var result = await engine.InferAsync(InferenceItem.Single("x", TensorData.Float32([1, 2, 3, 4], 4)), CancellationToken.None).DefaultTimeout();
@@ -79,7 +69,7 @@ public sealed class PipelineTests
     [Test]
     public async Task RenameMaps_StageInputFedByRenamedOutput_Wires()
     {
-        var options = Chain();
+        var options = ChainPipeline.Options();
         options.Stages[0].Outputs["a"] = "doubled";
         options.Stages[1].Inputs["a"] = "doubled";
         await using var engine = await Pipelines.StartAsync(options);
@@ -133,7 +123,7 @@ public sealed class PipelineTests
     [Test]
     public async Task WarmUp_Completed_EngineReadyWithEveryBucket()
     {
-        var engine = InferenceEngine.Create(Chain(), new BatchingOptions { MaxBatchSize = 6 });
+        var engine = InferenceEngine.Create(ChainPipeline.Options(), new BatchingOptions { MaxBatchSize = 6 });
         await using (engine)
         {
             Assert.That(engine.IsReady, Is.False);
