@@ -10,7 +10,7 @@ namespace PullWorker.Inference.Execution;
 /// </summary>
 internal sealed class BatchOutputs(IReadOnlyList<string> names, IReadOnlyList<OutputLayout> layouts, IReadOnlyList<NativeBuffer> host, IReadOnlyList<string>? labels)
 {
-    private readonly int _indicesOutput = labels is null ? -1 : IndexOf(names, ClassificationPostprocessingStage.IndicesOutput);
+    private readonly int _indicesOutput = labels is null ? -1 : names.ToList().IndexOf(ClassificationPostprocessingStage.IndicesOutput);
 
     /// <summary>Output names in plan order (without the derived <c>labels</c>).</summary>
     public IReadOnlyList<string> Names { get; } = names;
@@ -55,25 +55,12 @@ internal sealed class BatchOutputs(IReadOnlyList<string> names, IReadOnlyList<Ou
         var indices = tensors[Names[_indicesOutput]];
         var values = indices.AsSpan<long>();
         var perRow = Layouts[_indicesOutput].RowElements;
-        var names = new string[values.Length];
+        var text = new string[values.Length];
         for (var i = 0; i < values.Length; i++)
         {
-            names[i] = blankRows?.Contains(i / perRow) == true ? string.Empty : labels![(int)values[i]];
+            text[i] = blankRows?.Contains(i / perRow) == true ? string.Empty : labels![(int)values[i]];
         }
 
-        tensors[ClassificationPostprocessingStage.LabelsOutput] = TensorData.Create(TensorDataType.String, [.. indices.Shape], names);
-    }
-
-    private static int IndexOf(IReadOnlyList<string> names, string name)
-    {
-        for (var i = 0; i < names.Count; i++)
-        {
-            if (names[i] == name)
-            {
-                return i;
-            }
-        }
-
-        return -1;
+        tensors[ClassificationPostprocessingStage.LabelsOutput] = TensorData.Create(TensorDataType.String, [.. indices.Shape], text);
     }
 }
