@@ -233,14 +233,14 @@ public sealed partial class InferenceEngine : IAsyncDisposable
         PipelinePlan plan;
         try
         {
-            plan = PipelinePlan.Load(pipeline, device, metrics, CancellationToken.None);
+            plan = PipelinePlan.Load(pipeline, device, device.IsCuda || forceSessionTransfers, metrics, CancellationToken.None);
         }
         catch (OnnxRuntimeException ex) when (device.IsCuda && pipeline.Device == DeviceKind.Auto)
         {
             // The build has the provider but this machine cannot use it (no GPU or driver): auto means CPU then.
             LogCudaFallback(logger, ex.Message);
             device = ExecutionDevice.Cpu;
-            plan = PipelinePlan.Load(pipeline, device, metrics, CancellationToken.None);
+            plan = PipelinePlan.Load(pipeline, device, forceSessionTransfers, metrics, CancellationToken.None);
         }
 
         DeviceMemory? memory = null;
@@ -260,6 +260,11 @@ public sealed partial class InferenceEngine : IAsyncDisposable
             var batcher = new DynamicBatcher(
                 executor, batching, timeProvider ?? TimeProvider.System, loggerFactory.CreateLogger<DynamicBatcher>(), metrics);
             LogLoaded(logger, plan.Stages.Count, device.ToString(), string.Join(",", bucketSizes));
+            foreach (var model in plan.Stages.Select(stage => stage.Model).Where(model => model.InsertedCopies > 0))
+            {
+                LogInsertedCopies(logger, model.Name, model.InsertedCopies, device.ToString());
+            }
+
             return new InferenceEngine(plan, memory, executor, batcher, device, metrics, ownsMetrics);
         }
         catch
@@ -281,6 +286,9 @@ public sealed partial class InferenceEngine : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "CUDA provider present but unusable ({Reason}); Pipeline:Device=auto falls back to cpu")]
     private static partial void LogCudaFallback(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stage {Stage}: ONNX Runtime inserted {Copies} host/device copies because some nodes cannot run on {Device}; every batch pays them (see ONNX Runtime's verbose log for which nodes)")]
+    private static partial void LogInsertedCopies(ILogger logger, string stage, int copies, string device);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pipeline loaded: {Stages} stages on {Device}, buckets {Buckets}")]
     private static partial void LogLoaded(ILogger logger, int stages, string device, string buckets);

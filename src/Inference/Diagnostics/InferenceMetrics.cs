@@ -45,7 +45,7 @@ public sealed class InferenceMetrics : IDisposable
         _executions = _meter.CreateCounter<long>(
             "inference.exec.count", "{batch}", "Batch executions, retries included (Triton nv_inference_exec_count).");
         _transfers = _meter.CreateCounter<long>(
-            "inference.transfers", "{copy}", "Host/device copies by direction: upload, download, inter_stage (should stay 0).");
+            "inference.transfers", "{copy}", "Host/device copies by direction: upload, download, inter_stage and in_stage (both should stay 0).");
         _failures = _meter.CreateCounter<long>(
             "inference.failures", "{item}", "Items that got no result, by reason (Triton nv_inference_request_failure).");
         _modelLoadDuration = _meter.CreateHistogram<double>(
@@ -89,6 +89,7 @@ public sealed class InferenceMetrics : IDisposable
         _transfers.Add(transfers.Uploads, new KeyValuePair<string, object?>("direction", "upload"));
         _transfers.Add(transfers.Downloads, new KeyValuePair<string, object?>("direction", "download"));
         _transfers.Add(transfers.InterStageHostCopies, new KeyValuePair<string, object?>("direction", "inter_stage"));
+        _transfers.Add(transfers.InStageCopies, new KeyValuePair<string, object?>("direction", "in_stage"));
     }
 
     internal void RecordSuccesses(int items) => _inferences.Add(items);

@@ -8,7 +8,12 @@ namespace PullWorker.Inference.Execution;
 /// <param name="Sha256">Lower-case hex SHA-256 of the model bytes.</param>
 /// <param name="SizeBytes">Size of the model bytes.</param>
 /// <param name="LoadTime">Time to read the bytes and create the session.</param>
-public sealed record ModelFile(string Name, string Source, string Sha256, long SizeBytes, TimeSpan LoadTime)
+/// <param name="InsertedCopies">
+/// Host/device copies ONNX Runtime inserted inside the model because it could not place some of its nodes on the
+/// device; each runs on every batch. Counted on the device path only (the CPU provider never inserts any); 0 is the
+/// goal.
+/// </param>
+public sealed record ModelFile(string Name, string Source, string Sha256, long SizeBytes, TimeSpan LoadTime, int InsertedCopies)
 {
     internal static string HashOf(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 }

@@ -21,6 +21,7 @@ internal sealed class PipelineExecutor : IDisposable
     private readonly List<Bucket> _buckets = [];  // ascending size
     private readonly Lock _transfersLock = new();
     private readonly int[] _bucketSizes;
+    private readonly int _insertedCopies;
     private TransferCounts _lastTransfers;
 
     public PipelineExecutor(
@@ -31,6 +32,7 @@ internal sealed class PipelineExecutor : IDisposable
         _memory = memory;
         _metrics = metrics;
         _bucketSizes = [.. bucketSizes.Order()];
+        _insertedCopies = plan.Stages.Sum(stage => stage.Model.InsertedCopies);
         _transfer = transfer(_runOptions);
     }
 
@@ -105,7 +107,7 @@ internal sealed class PipelineExecutor : IDisposable
         _transfer.Download(bucket);
         _metrics.RecordDownload(Stopwatch.GetElapsedTime(stageStarted));
 
-        var transfers = new TransferCounts(Uploads: 1, Downloads: 1, bucket.InterStageHostCopies);
+        var transfers = new TransferCounts(Uploads: 1, Downloads: 1, bucket.InterStageHostCopies, _insertedCopies);
         lock (_transfersLock)
         {
             _lastTransfers = transfers;

@@ -35,13 +35,18 @@ internal sealed class PipelinePlan : IDisposable
     /// <summary>Class labels for the top-k indices, when configured.</summary>
     public IReadOnlyList<string>? Labels { get; }
 
+    /// <param name="countInsertedCopies">
+    /// Have ONNX Runtime save each optimized graph at load and count the copy nodes it inserted (the device path;
+    /// <see cref="ModelFile.InsertedCopies"/>).
+    /// </param>
     public static PipelinePlan Load(
-        PipelineOptions options, ExecutionDevice device, InferenceMetrics metrics, CancellationToken cancellationToken)
+        PipelineOptions options, ExecutionDevice device, bool countInsertedCopies, InferenceMetrics metrics, CancellationToken cancellationToken)
     {
         var stages = new List<LoadedStage>();
         try
         {
             using var sessionOptions = SessionOptionsFactory.Create(device, options);
+            var loader = new SessionLoader(sessionOptions, countInsertedCopies, metrics);
             var userStages = new List<(ModelFile Model, InferenceSession Session, StageOptions Options)>();
             for (var i = 0; i < options.Stages.Count; i++)
             {
@@ -52,21 +57,20 @@ internal sealed class PipelinePlan : IDisposable
                     throw new InvalidOperationException($"Pipeline:Stages:{i}:Model: file '{path}' does not exist");
                 }
 
-                var (model, session) = CreateSession(
-                    Path.GetFileNameWithoutExtension(path), path, File.ReadAllBytes(path), sessionOptions, metrics);
+                var (model, session) = loader.Load(Path.GetFileNameWithoutExtension(path), path, File.ReadAllBytes(path));
                 userStages.Add((model, session, options.Stages[i]));
                 stages.Add(Wire(model, session, options.Stages[i], $"Pipeline:Stages:{i}"));
             }
 
             if (options.Image is { } image)
             {
-                stages.Insert(0, CreateImageStage(image, stages[0], sessionOptions, metrics));
+                stages.Insert(0, CreateImageStage(image, stages[0], loader));
             }
 
             IReadOnlyList<string>? labels = null;
             if (options.Postprocessing is { } post)
             {
-                var (stage, classes) = CreatePostprocessingStage(post, stages[^1], sessionOptions, metrics);
+                var (stage, classes) = CreatePostprocessingStage(post, stages[^1], loader);
                 stages.Add(stage);
                 labels = post.Labels is null ? null : ReadLabels(post.Labels, classes);
             }
@@ -94,25 +98,6 @@ internal sealed class PipelinePlan : IDisposable
         }
     }
 
-    private static (ModelFile Model, InferenceSession Session) CreateSession(
-        string name, string source, byte[] bytes, SessionOptions sessionOptions, InferenceMetrics metrics)
-    {
-        var started = Stopwatch.GetTimestamp();
-        InferenceSession session;
-        try
-        {
-            session = new InferenceSession(bytes, sessionOptions);
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            throw new InvalidOperationException($"model '{source}' could not be loaded: {ex.Message}", ex);
-        }
-
-        var model = new ModelFile(name, source, ModelFile.HashOf(bytes), bytes.LongLength, Stopwatch.GetElapsedTime(started));
-        metrics.RecordModelLoad(model);
-        return (model, session);
-    }
-
     private static LoadedStage Wire(ModelFile model, InferenceSession session, StageOptions stage, string key)
     {
         foreach (var name in stage.Inputs.Keys.Where(name => !session.InputMetadata.ContainsKey(name)))
@@ -135,7 +120,7 @@ internal sealed class PipelinePlan : IDisposable
     }
 
     private static LoadedStage CreateImageStage(
-        ImagePreprocessingOptions image, LoadedStage first, SessionOptions sessionOptions, InferenceMetrics metrics)
+        ImagePreprocessingOptions image, LoadedStage first, SessionLoader loader)
     {
         var target = image.Target ?? (first.Inputs.Count == 1
             ? first.Inputs[0].ModelName
@@ -147,12 +132,12 @@ internal sealed class PipelinePlan : IDisposable
         var bytes = ImagePreprocessingStage.Build(
             image.Width, image.Height, image.Scale, image.EffectiveMean, image.EffectiveStd, image.Input, feeding);
         const string name = "image_preprocessing";
-        var (model, session) = CreateSession(name, "builtin:" + name, bytes, sessionOptions, metrics);
+        var (model, session) = loader.Load(name, "builtin:" + name, bytes);
         return Wire(model, session, new StageOptions(), "Pipeline:Image");
     }
 
     private static (LoadedStage Stage, long Classes) CreatePostprocessingStage(
-        ClassificationOptions post, LoadedStage last, SessionOptions sessionOptions, InferenceMetrics metrics)
+        ClassificationOptions post, LoadedStage last, SessionLoader loader)
     {
         var (modelName, produced) = post.Source is null
             ? last.Outputs.Count == 1 ? last.Outputs[0] : throw new InvalidOperationException(
@@ -175,7 +160,7 @@ internal sealed class PipelinePlan : IDisposable
         var classes = metadata.Dimensions[1];
         var bytes = ClassificationPostprocessingStage.Build(produced, classes, post.Softmax, post.TopK);
         const string name = "classification_postprocessing";
-        var (model, session) = CreateSession(name, "builtin:" + name, bytes, sessionOptions, metrics);
+        var (model, session) = loader.Load(name, "builtin:" + name, bytes);
         return (Wire(model, session, new StageOptions(), "Pipeline:Postprocessing"), classes);
     }
 

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using Microsoft.ML.OnnxRuntime;
+using PullWorker.Inference.Diagnostics;
+
+namespace PullWorker.Inference.Execution;
+
+/// <summary>Creates a pipeline's sessions with its shared options, recording each model as loaded.</summary>
+internal sealed class SessionLoader(SessionOptions sessionOptions, bool countInsertedCopies, InferenceMetrics metrics)
+{
+    // ONNX Runtime saves the optimized graph as one protobuf, which cannot exceed 2 GiB: bigger models load unchecked.
+    private const long MaxCheckedModelBytes = 1L << 30;
+
+    /// <summary>Creates the session; a model ONNX Runtime refuses becomes an error naming <paramref name="source"/>.</summary>
+    public (ModelFile Model, InferenceSession Session) Load(string name, string source, byte[] bytes)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var optimized = countInsertedCopies && bytes.LongLength <= MaxCheckedModelBytes ? Path.Combine(Path.GetTempPath(), $"pullworker-optimized-{Guid.NewGuid():N}.onnx") : null;
+        sessionOptions.OptimizedModelFilePath = optimized ?? string.Empty;
+        try
+        {
+            var session = new InferenceSession(bytes, sessionOptions);
+            int copies;
+            try
+            {
+                copies = optimized is null ? 0 : InsertedCopies.Count(File.ReadAllBytes(optimized));
+            }
+            catch
+            {
+                session.Dispose();
+                throw;
+            }
+
+            var model = new ModelFile(name, source, ModelFile.HashOf(bytes), bytes.LongLength, Stopwatch.GetElapsedTime(started), copies);
+            metrics.RecordModelLoad(model);
+            return (model, session);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new InvalidOperationException($"model '{source}' could not be loaded: {ex.Message}", ex);
+        }
+        finally
+        {
+            sessionOptions.OptimizedModelFilePath = string.Empty;
+            if (optimized is not null)
+            {
+                File.Delete(optimized);
+            }
+        }
+    }
+}
