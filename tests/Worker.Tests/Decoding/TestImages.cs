@@ -47,7 +47,7 @@ internal static class TestImages
         // IHDR is the first chunk: 8-byte signature, 4-byte length, "IHDR", then width and height, then its CRC.
         BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(16), width);
         BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(20), height);
-        BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(29), Crc32(png.AsSpan(12, 17)));
+        BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(29), System.IO.Hashing.Crc32.HashToUInt32(png.AsSpan(12, 17)));
         return png;
     }
 
@@ -66,20 +66,5 @@ internal static class TestImages
         }
 
         throw new InvalidOperationException("the encoder wrote no SOF marker");
-    }
-
-    private static uint Crc32(ReadOnlySpan<byte> bytes)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in bytes)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-            }
-        }
-
-        return ~crc;
     }
 }

@@ -95,22 +95,7 @@ internal static class HostileImages
         System.Text.Encoding.ASCII.GetBytes(type, typed);
         data.CopyTo(typed, 4);
         png.Write(typed);
-        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32(typed));
+        BinaryPrimitives.WriteUInt32BigEndian(word, System.IO.Hashing.Crc32.HashToUInt32(typed));
         png.Write(word);
-    }
-
-    private static uint Crc32(ReadOnlySpan<byte> bytes)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in bytes)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-            }
-        }
-
-        return ~crc;
     }
 }
