@@ -1,24 +1,18 @@
-namespace PullWorker.Storage.Options;
+using Google.Cloud.Storage.V1;
+
+namespace PullWorker.Worker.Storage;
 
 /// <summary>Cloud Storage client settings, bound from the <c>Storage</c> configuration section.</summary>
 public sealed class StorageOptions
 {
     public const string SectionName = "Storage";
 
-    /// <summary>Resumable uploads send chunks in multiples of this unit (a Cloud Storage rule).</summary>
-    public const int ChunkUnit = 256 * 1024;
-
     /// <summary>
-    /// <c>http://host:port</c> of a Cloud Storage emulator; requests then go there without credentials. Defaults to
-    /// the <c>STORAGE_EMULATOR_HOST</c> variable; unset means <c>https://storage.googleapis.com</c> with ADC.
+    /// <c>http://host:port</c> of a Cloud Storage emulator; requests then go there without credentials. Unset, the
+    /// client follows <c>STORAGE_EMULATOR_HOST</c> when that is set, else <c>https://storage.googleapis.com</c> with
+    /// Application Default Credentials.
     /// </summary>
     public string? EmulatorHost { get; set; }
-
-    /// <summary>Uploads of at least this many bytes are resumable (chunked); smaller ones are one multipart request.</summary>
-    public long ResumableThreshold { get; set; } = 8 * 1024 * 1024;
-
-    /// <summary>Bytes per resumable chunk: a multiple of 256 KiB.</summary>
-    public int ChunkSize { get; set; } = 8 * 1024 * 1024;
 
     /// <summary>The largest <c>gs://</c> input a job may reference; larger ones fail the job with <c>too_large</c>.</summary>
     public long MaxInputBytes { get; set; } = 32 * 1024 * 1024;
@@ -29,15 +23,22 @@ public sealed class StorageOptions
     /// <summary>Input downloads in flight at once.</summary>
     public int FetchConcurrency { get; set; } = 16;
 
-    /// <summary>How long one attempt of one request may take (for downloads: until the headers arrive).</summary>
+    /// <summary>How long one attempt of a result write or an input download may take.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Retries after the first attempt of an idempotent request (and of each resumable chunk).</summary>
+    /// <summary>Retries after the first attempt of an idempotent request (408, 429, 5xx, timeouts, resets).</summary>
     public int RetryAttempts { get; set; } = 6;
+
+    /// <summary>The client's HTTP handler allows at most 20 tries of one request.</summary>
+    public const int MaxRetryAttempts = 19;
 
     /// <summary>The first retry delay; it doubles per retry, with jitter (Google's guidance: start at 1 s).</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The longest single retry delay.</summary>
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(32);
+
+    /// <summary>The client's retries for idempotent JSON calls (metadata, listing), with this section's backoff.</summary>
+    public RetryOptions IdempotentRetries() =>
+        new(new RetryTiming(RetryBaseDelay, RetryMaxDelay, 2.0), RetryPredicate.RetriableIdempotentErrors);
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace PullWorker.Storage.Client;
+namespace PullWorker.Worker.Storage;
 
 /// <summary>An object is larger than the caller's size cap; the download was stopped.</summary>
 public sealed class ObjectTooLargeException : Exception

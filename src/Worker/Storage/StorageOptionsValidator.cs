@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 
-namespace PullWorker.Storage.Options;
+namespace PullWorker.Worker.Storage;
 
 /// <summary>Checks <see cref="StorageOptions"/> at start; every message names the full configuration key.</summary>
 public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
@@ -25,17 +25,15 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             nameof(options.EmulatorHost),
             "an http(s)://host:port address",
             options.EmulatorHost);
-        Require(options.ResumableThreshold >= 0, nameof(options.ResumableThreshold), "0 or more bytes", options.ResumableThreshold);
-        Require(
-            options.ChunkSize > 0 && options.ChunkSize % StorageOptions.ChunkUnit == 0,
-            nameof(options.ChunkSize),
-            "a positive multiple of 262144 (256 KiB)",
-            options.ChunkSize);
         Require(options.MaxInputBytes > 0, nameof(options.MaxInputBytes), "a positive number of bytes", options.MaxInputBytes);
         Require(options.WriteConcurrency > 0, nameof(options.WriteConcurrency), "at least 1", options.WriteConcurrency);
         Require(options.FetchConcurrency > 0, nameof(options.FetchConcurrency), "at least 1", options.FetchConcurrency);
         Require(options.RequestTimeout > TimeSpan.Zero, nameof(options.RequestTimeout), "a positive duration", options.RequestTimeout);
-        Require(options.RetryAttempts >= 0, nameof(options.RetryAttempts), "0 or more", options.RetryAttempts);
+        Require(
+            options.RetryAttempts is >= 0 and <= StorageOptions.MaxRetryAttempts,
+            nameof(options.RetryAttempts),
+            "0 to 19",
+            options.RetryAttempts);
         Require(options.RetryBaseDelay > TimeSpan.Zero, nameof(options.RetryBaseDelay), "a positive duration", options.RetryBaseDelay);
         Require(
             options.RetryMaxDelay >= options.RetryBaseDelay,

@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 
-namespace PullWorker.Storage;
+namespace PullWorker.Worker.Storage;
 
 /// <summary>
 /// A <c>gs://bucket/object</c> address. The object name may be empty, in which case the URI names a bucket or,
