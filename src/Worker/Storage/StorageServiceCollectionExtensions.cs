@@ -19,12 +19,16 @@ public static class StorageServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<StorageOptions>()
             .Bind(configuration.GetSection(StorageOptions.SectionName))
+            // A host (or the demo, in process) may give the variable as configuration rather than environment.
+            .PostConfigure(options => options.EmulatorHost ??= NullIfEmpty(configuration["STORAGE_EMULATOR_HOST"]))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => CreateClient(provider.GetRequiredService<IOptions<StorageOptions>>().Value));
         return services;
     }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     /// <summary>A client for <paramref name="options"/>; the caller owns it.</summary>
     public static StorageClient CreateClient(StorageOptions options)

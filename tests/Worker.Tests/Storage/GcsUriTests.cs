@@ -1,4 +1,6 @@
-namespace PullWorker.Storage.Tests;
+using PullWorker.Worker.Storage;
+
+namespace PullWorker.Worker.Tests.Storage;
 
 public sealed class GcsUriTests
 {
