@@ -24,9 +24,8 @@ public sealed class MultipartCreate
     {
         ArgumentNullException.ThrowIfNull(client);
         _client = client;
-        // BaseUri is .../storage/v1/; uploads live at /upload/storage/v1/ on the same host.
-        var baseUri = new Uri(client.Service.BaseUri);
-        _uploadBase = baseUri.GetLeftPart(UriPartial.Authority) + "/upload" + baseUri.AbsolutePath;
+        // Uploads live at /upload/storage/v1/ on the JSON API's host, whatever path its BaseUri has (as in the client).
+        _uploadBase = new Uri(client.Service.BaseUri).GetLeftPart(UriPartial.Authority) + "/upload/storage/v1/";
     }
 
     /// <summary>One attempt: creates <paramref name="destination"/> unless it exists.</summary>

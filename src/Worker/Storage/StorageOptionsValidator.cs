@@ -44,12 +44,15 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    /// <summary>Accepts <c>http://host:port</c> and, as some tools write it, a bare <c>host:port</c>.</summary>
+    /// <summary>
+    /// Accepts <c>http://host:port</c>, with or without the JSON API's <c>/storage/v1/</c> path (as Google's clients
+    /// take <c>STORAGE_EMULATOR_HOST</c>) and, as some tools write it, a bare <c>host:port</c>.
+    /// </summary>
     internal static bool TryParseEmulatorHost(string value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? baseUri)
     {
         var withScheme = value.Contains("://", StringComparison.Ordinal) ? value : "http://" + value;
         return Uri.TryCreate(withScheme, UriKind.Absolute, out baseUri)
             && baseUri.Scheme is "http" or "https"
-            && baseUri.AbsolutePath == "/";
+            && baseUri.AbsolutePath is "/" or "/storage/v1" or "/storage/v1/";
     }
 }

@@ -45,7 +45,7 @@ public static class StorageServiceCollectionExtensions
 
             // What EmulatorDetection does with STORAGE_EMULATOR_HOST, for an address from configuration: JSON calls
             // go under /storage/v1/, uploads to /upload/storage/v1/ on the same host, without credentials.
-            builder = new StorageClientBuilder { BaseUri = new Uri(emulator, "storage/v1/").ToString(), UnauthenticatedAccess = true };
+            builder = new StorageClientBuilder { BaseUri = emulator.GetLeftPart(UriPartial.Authority) + "/storage/v1/", UnauthenticatedAccess = true };
         }
 
         var client = builder.Build();
