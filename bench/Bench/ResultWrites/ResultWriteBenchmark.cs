@@ -49,8 +49,8 @@ internal static class ResultWriteBenchmark
             cancellationToken);
 
         // Warm both paths (connections, JIT), then alternate so background load hits both alike.
-        await MeasureAsync("warm-up", Multipart, Results("warm-m", concurrency * 4), concurrency);
-        await MeasureAsync("warm-up", Resumable, Results("warm-r", concurrency * 4), concurrency);
+        await MeasureAsync("warm-up", Multipart, Results("warm-m", concurrency * 16), concurrency);
+        await MeasureAsync("warm-up", Resumable, Results("warm-r", concurrency * 16), concurrency);
         var multipart = new List<(double Seconds, double Cpu)>();
         var resumable = new List<(double Seconds, double Cpu)>();
         for (var round = 0; round < Rounds; round++)
