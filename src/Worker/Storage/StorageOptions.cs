@@ -7,6 +7,9 @@ public sealed class StorageOptions
 {
     public const string SectionName = "Storage";
 
+    /// <summary>The client's HTTP handler allows at most 20 tries of one request.</summary>
+    public const int MaxRetryAttempts = 19;
+
     /// <summary>
     /// <c>http://host:port</c> of a Cloud Storage emulator; requests then go there without credentials. Unset, the
     /// client follows <c>STORAGE_EMULATOR_HOST</c> when that is set, else <c>https://storage.googleapis.com</c> with
@@ -28,9 +31,6 @@ public sealed class StorageOptions
 
     /// <summary>Retries after the first attempt of an idempotent request (408, 429, 5xx, timeouts, resets).</summary>
     public int RetryAttempts { get; set; } = 6;
-
-    /// <summary>The client's HTTP handler allows at most 20 tries of one request.</summary>
-    public const int MaxRetryAttempts = 19;
 
     /// <summary>The first retry delay; it doubles per retry, with jitter (Google's guidance: start at 1 s).</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
