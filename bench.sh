@@ -2,7 +2,7 @@
 # Builds in Release and runs every benchmark (about 12 minutes on 2 cores), then writes
 # docs/benchmarks/report.md and its plots. Arguments go to the bench, e.g.:
 #   ./bench.sh                  all parts
-#   ./bench.sh pathology        one part (throughput, pathology, batching, backlog, coldstart), report regenerated
+#   ./bench.sh pathology        one part (throughput, pathology, batching, backlog, coldstart, resultwrites), report regenerated
 #   ./bench.sh report           only regenerate the report from docs/benchmarks/data/*.json
 #   ./bench.sh all --quick      short windows, to check the harness
 set -euo pipefail

@@ -4,13 +4,20 @@ using PullWorker.Bench.Batching;
 using PullWorker.Bench.ColdStart;
 using PullWorker.Bench.Pathology;
 using PullWorker.Bench.Reporting;
+using PullWorker.Bench.ResultWrites;
 using PullWorker.Bench.Throughput;
 
-// Usage: dotnet run -c Release --project bench/Bench -- [all|throughput|pathology|batching|backlog|coldstart|report] [--quick]
+// Usage: dotnet run -c Release --project bench/Bench -- [all|throughput|pathology|batching|backlog|coldstart|resultwrites|report] [--quick]
 // Each part saves its numbers to docs/benchmarks/data/<part>.json; the report is regenerated from all of them.
+if (args.FirstOrDefault() == StorageEmulatorProcess.Verb)
+{
+    // Part 6 runs the storage emulator in a child process of this bench, so the parent's CPU time is the client's.
+    return await StorageEmulatorProcess.ServeAsync(args);
+}
+
 var parts = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).DefaultIfEmpty("all").ToArray();
 var settings = args.Contains("--quick") ? BenchSettings.Quick : BenchSettings.Full;
-string[] all = ["throughput", "pathology", "batching", "backlog", "coldstart"];
+string[] all = ["throughput", "pathology", "batching", "backlog", "coldstart", "resultwrites"];
 var selected = parts.SelectMany(p => p == "all" ? all : [p]).Distinct().ToArray();
 if (selected.FirstOrDefault(p => p != "report" && !all.Contains(p)) is { } unknown)
 {
@@ -39,6 +46,9 @@ foreach (var part in selected.Where(p => p != "report"))
             break;
         case "coldstart":
             ResultStore.Save(part, await ColdStartBenchmark.RunAsync(settings, timeout.Token), machine.End());
+            break;
+        case "resultwrites":
+            ResultStore.Save(part, await ResultWriteBenchmark.RunAsync(settings, timeout.Token), machine.End());
             break;
     }
 }

@@ -75,6 +75,8 @@ public sealed class StorageEmulator : IAsyncDisposable
         var faultInjection = app.Services.GetRequiredService<FaultInjection>();
         var router = app.Services.GetRequiredService<StorageRouter>();
         app.Use(faultInjection.InvokeAsync);
+        // Google's .NET client gzips JSON and upload bodies (Content-Encoding: gzip).
+        app.UseRequestDecompression();
         app.Run(router.HandleAsync);
         try
         {
@@ -129,6 +131,7 @@ public sealed class StorageEmulator : IAsyncDisposable
         services.AddSingleton<IObjectStore>(provider => options.StorageDirectory is { } directory
             ? new DiskObjectStore(directory, options.Time, provider.GetRequiredService<ILogger<DiskObjectStore>>())
             : new MemoryObjectStore());
+        services.AddRequestDecompression();
         services.AddSingleton<StorageCatalog>();
         services.AddSingleton<ResumableSessions>();
         services.AddSingleton<StorageFaults>();

@@ -15,6 +15,7 @@ public sealed class StorageFaults
     private double _errorRate;
     private IReadOnlyList<int> _errorStatuses = DefaultStatuses;
     private TimeSpan _latency;
+    private TimeSpan _latencyJitter;
     private int _seed;
     private Random _random = new(0);
 
@@ -62,6 +63,20 @@ public sealed class StorageFaults
         }
     }
 
+    /// <summary>
+    /// Up to this much more delay, uniformly at random per request: <c>Latency = 20 ms</c> with <c>30 ms</c> of jitter
+    /// gives the 20-50 ms a request to Cloud Storage takes from a VM in its region.
+    /// </summary>
+    public TimeSpan LatencyJitter
+    {
+        get { lock (_gate) { return _latencyJitter; } }
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            lock (_gate) { _latencyJitter = value; }
+        }
+    }
+
     /// <summary>Seeds the random choices, so a run with the same requests fails the same ones.</summary>
     public int Seed
     {
@@ -98,6 +113,7 @@ public sealed class StorageFaults
             _errorRate = 0;
             _errorStatuses = DefaultStatuses;
             _latency = TimeSpan.Zero;
+            _latencyJitter = TimeSpan.Zero;
             _seed = 0;
             _random = new Random(0);
         }
@@ -108,6 +124,7 @@ public sealed class StorageFaults
     {
         lock (_gate)
         {
+            var latency = _latencyJitter > TimeSpan.Zero ? _latency + (_latencyJitter * _random.NextDouble()) : _latency;
             if (_queued.TryPeek(out var queued))
             {
                 if (--queued.Remaining == 0)
@@ -115,15 +132,15 @@ public sealed class StorageFaults
                     _queued.Dequeue();
                 }
 
-                return (_latency, queued.Status);
+                return (latency, queued.Status);
             }
 
             if (_errorRate > 0 && _random.NextDouble() < _errorRate)
             {
-                return (_latency, _errorStatuses[_random.Next(_errorStatuses.Count)]);
+                return (latency, _errorStatuses[_random.Next(_errorStatuses.Count)]);
             }
 
-            return (_latency, null);
+            return (latency, null);
         }
     }
 

@@ -16,4 +16,11 @@ namespace PullWorker.Inference.Execution;
 public sealed record ModelFile(string Name, string Source, string Sha256, long SizeBytes, TimeSpan LoadTime, int InsertedCopies)
 {
     internal static string HashOf(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    /// <summary>The file's hash, read in a stream: a model of any size, in a small buffer.</summary>
+    internal static string HashOf(string path)
+    {
+        using var file = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(file));
+    }
 }

@@ -57,7 +57,7 @@ internal sealed class PipelinePlan : IDisposable
                     throw new InvalidOperationException($"Pipeline:Stages:{i}:Model: file '{path}' does not exist");
                 }
 
-                var (model, session) = loader.Load(Path.GetFileNameWithoutExtension(path), path, File.ReadAllBytes(path));
+                var (model, session) = loader.LoadFile(Path.GetFileNameWithoutExtension(path), path);
                 userStages.Add((model, session, options.Stages[i]));
                 stages.Add(Wire(model, session, options.Stages[i], $"Pipeline:Stages:{i}"));
             }

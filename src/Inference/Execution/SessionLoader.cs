@@ -10,15 +10,26 @@ internal sealed class SessionLoader(SessionOptions sessionOptions, bool countIns
     // ONNX Runtime saves the optimized graph as one protobuf, which cannot exceed 2 GiB: bigger models load unchecked.
     private const long MaxCheckedModelBytes = 1L << 30;
 
+    /// <summary>Creates the session of a built-in stage's in-memory model.</summary>
+    public (ModelFile Model, InferenceSession Session) Load(string name, string source, byte[] bytes) =>
+        Load(name, source, bytes.LongLength, () => ModelFile.HashOf(bytes), () => new InferenceSession(bytes, sessionOptions));
+
+    /// <summary>
+    /// Creates the session from the file itself, never its bytes in memory: ONNX Runtime then reads models above
+    /// 2 GiB and finds external weight files (<c>model.onnx_data</c>) beside <paramref name="path"/>.
+    /// </summary>
+    public (ModelFile Model, InferenceSession Session) LoadFile(string name, string path) =>
+        Load(name, path, new FileInfo(path).Length, () => ModelFile.HashOf(path), () => new InferenceSession(path, sessionOptions));
+
     /// <summary>Creates the session; a model ONNX Runtime refuses becomes an error naming <paramref name="source"/>.</summary>
-    public (ModelFile Model, InferenceSession Session) Load(string name, string source, byte[] bytes)
+    private (ModelFile Model, InferenceSession Session) Load(string name, string source, long size, Func<string> hash, Func<InferenceSession> create)
     {
         var started = Stopwatch.GetTimestamp();
-        var optimized = countInsertedCopies && bytes.LongLength <= MaxCheckedModelBytes ? Path.Combine(Path.GetTempPath(), $"pullworker-optimized-{Guid.NewGuid():N}.onnx") : null;
+        var optimized = countInsertedCopies && size <= MaxCheckedModelBytes ? Path.Combine(Path.GetTempPath(), $"pullworker-optimized-{Guid.NewGuid():N}.onnx") : null;
         sessionOptions.OptimizedModelFilePath = optimized ?? string.Empty;
         try
         {
-            var session = new InferenceSession(bytes, sessionOptions);
+            var session = create();
             int copies;
             try
             {
@@ -30,7 +41,7 @@ internal sealed class SessionLoader(SessionOptions sessionOptions, bool countIns
                 throw;
             }
 
-            var model = new ModelFile(name, source, ModelFile.HashOf(bytes), bytes.LongLength, Stopwatch.GetElapsedTime(started), copies);
+            var model = new ModelFile(name, source, hash(), size, Stopwatch.GetElapsedTime(started), copies);
             metrics.RecordModelLoad(model);
             return (model, session);
         }

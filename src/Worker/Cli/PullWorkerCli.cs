@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Grpc.Core;
-using PullWorker.Storage.Client;
+using PullWorker.Worker.Storage;
 using PullWorker.Worker.Cli.Demo;
 using PullWorker.Worker.Cli.Results;
 using PullWorker.Worker.Cli.Submit;
@@ -53,7 +53,8 @@ public static class PullWorkerCli
     private static string? Problem(Exception exception) => exception switch
     {
         OperationCanceledException => null,
-        GcsException e => e.Message,
+        Google.GoogleApiException e => e.Message,
+        ObjectTooLargeException e => e.Message,
         RpcException e => $"Pub/Sub: {e.Status.StatusCode}: {e.Status.Detail}",
         ArgumentException e => e.Message,
         FileNotFoundException e => e.Message,

@@ -2,7 +2,6 @@ using PullWorker.Inference.Batching;
 using PullWorker.Inference.Tensors;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Parsing;
-using PullWorker.Storage.Client;
 using PullWorker.Worker.Inputs;
 
 namespace PullWorker.Worker.Decoding;
@@ -41,7 +40,7 @@ public sealed class JobDecoder
     /// <summary>
     /// Decodes <paramref name="job"/>. Completes synchronously unless an image has to be fetched.
     /// </summary>
-    /// <exception cref="GcsException">Fetching an image failed for a reason that is not the job's fault: do not ack.</exception>
+    /// <exception cref="Google.GoogleApiException">Fetching an image failed for a reason that is not the job's fault: do not ack.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     public ValueTask<JobDecodeResult> DecodeAsync(ParsedJob job, CancellationToken cancellationToken)
     {

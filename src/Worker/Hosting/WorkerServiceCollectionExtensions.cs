@@ -4,12 +4,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PullWorker.Inference.Configuration;
 using PullWorker.Jobs.Parsing;
-using PullWorker.Storage;
 using PullWorker.Worker.Decoding;
 using PullWorker.Worker.Lifecycle;
 using PullWorker.Worker.Observability;
 using PullWorker.Worker.Options;
 using PullWorker.Worker.Pipeline;
+using PullWorker.Worker.Storage;
 
 namespace PullWorker.Worker.Hosting;
 
@@ -26,7 +26,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddOptions<JobParserOptions>().Bind(configuration.GetSection(JobParserOptions.SectionName));
         services.AddOptions<ImageDecodingOptions>().Bind(configuration.GetSection(ImageDecodingOptions.SectionName));
         services.AddInferenceOptions(configuration);
-        services.AddGcsStorage(configuration);
+        services.AddCloudStorage(configuration);
 
         // The drain must fit inside the host's own stop timeout, with a little room for the rest to stop.
         services.AddOptions<Microsoft.Extensions.Hosting.HostOptions>()

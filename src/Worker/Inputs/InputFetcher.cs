@@ -1,9 +1,8 @@
 using System.Globalization;
+using Google.Cloud.Storage.V1;
 using Microsoft.Extensions.Options;
 using PullWorker.Jobs;
-using PullWorker.Storage;
-using PullWorker.Storage.Client;
-using PullWorker.Storage.Options;
+using PullWorker.Worker.Storage;
 
 namespace PullWorker.Worker.Inputs;
 
@@ -17,7 +16,9 @@ public sealed class InputFetcher : IDisposable
 {
     public const string InputBucketsKey = "Worker:InputBuckets";
 
-    private readonly GcsClient _client;
+    private readonly StorageClient _client;
+    private readonly TransientRetry _retry;
+    private readonly GetObjectOptions _getOptions;
     private readonly HashSet<string> _allowedBuckets;
     private readonly string _allowedList;
     private readonly long _maxBytes;
@@ -25,12 +26,14 @@ public sealed class InputFetcher : IDisposable
 
     /// <param name="allowedBuckets"><c>Worker:InputBuckets</c>: bucket names inputs may be read from.</param>
     /// <exception cref="ArgumentException">A bucket name is invalid; the message names the key.</exception>
-    public InputFetcher(GcsClient client, IEnumerable<string> allowedBuckets, IOptions<StorageOptions> options)
+    public InputFetcher(StorageClient client, IEnumerable<string> allowedBuckets, IOptions<StorageOptions> options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(allowedBuckets);
         ArgumentNullException.ThrowIfNull(options);
         _client = client;
+        _retry = new TransientRetry(options.Value, time);
+        _getOptions = new GetObjectOptions { RetryOptions = options.Value.IdempotentRetries() };
         _allowedBuckets = new HashSet<string>(StringComparer.Ordinal);
         foreach (var bucket in allowedBuckets)
         {
@@ -49,7 +52,7 @@ public sealed class InputFetcher : IDisposable
 
     /// <param name="inputName">The job's input name, for the error message.</param>
     /// <param name="uri">The input's <c>uri</c> as the job gave it.</param>
-    /// <exception cref="GcsException">Not the job's fault (unavailable, denied to the worker): do not ack.</exception>
+    /// <exception cref="Google.GoogleApiException">Not the job's fault (unavailable, denied to the worker): do not ack.</exception>
     public async Task<InputFetchResult> FetchAsync(string inputName, string uri, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inputName);
@@ -91,22 +94,28 @@ public sealed class InputFetcher : IDisposable
         {
             // Metadata first: an oversized object is refused without transferring it, and pinning the generation
             // means the bytes read are those of the object whose size was checked.
-            var metadata = await _client.GetMetadataAsync(source, cancellationToken);
-            if (metadata.Size > _maxBytes)
+            var metadata = await _client.GetObjectAsync(source.Bucket, source.ObjectName, _getOptions, cancellationToken);
+            var size = (long)(metadata.Size ?? 0);
+            if (size > _maxBytes)
             {
-                return TooLarge(inputName, new ObjectTooLargeException(source, metadata.Size, _maxBytes));
+                return TooLarge(inputName, new ObjectTooLargeException(source, size, _maxBytes));
             }
 
-            var data = await _client.DownloadAsync(source, _maxBytes, metadata.Generation, cancellationToken);
+            var download = new DownloadObjectOptions { Generation = metadata.Generation };
+            var data = await _retry.RunAsync(
+                async token =>
+                {
+                    // A retry starts over in a fresh buffer; the size is that of the pinned generation, within the limit.
+                    using var buffer = new MemoryStream((int)size);
+                    await _client.DownloadObjectAsync(source.Bucket, source.ObjectName, buffer, download, token);
+                    return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+                },
+                cancellationToken);
             return InputFetchResult.Fetched(data);
         }
-        catch (GcsException e) when (e.IsNotFound)
+        catch (Exception e) when (StorageErrors.IsNotFound(e))
         {
             return InputFetchResult.Failed(JobErrorCode.InputNotFound, $"input '{inputName}': {source} does not exist");
-        }
-        catch (ObjectTooLargeException e)
-        {
-            return TooLarge(inputName, e);
         }
     }
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using PullWorker.PubSub.Names;
-using PullWorker.Storage;
+using PullWorker.Worker.Storage;
 
 namespace PullWorker.Worker.Options;
 

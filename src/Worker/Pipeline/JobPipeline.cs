@@ -8,14 +8,13 @@ using PullWorker.Inference.Configuration;
 using PullWorker.Jobs.Parsing;
 using PullWorker.PubSub.Connection;
 using PullWorker.PubSub.Subscribing;
-using PullWorker.Storage;
-using PullWorker.Storage.Client;
-using PullWorker.Storage.Options;
+using Google.Cloud.Storage.V1;
 using PullWorker.Worker.Decoding;
 using PullWorker.Worker.Inputs;
 using PullWorker.Worker.Observability;
 using PullWorker.Worker.Options;
 using PullWorker.Worker.ResultStorage;
+using PullWorker.Worker.Storage;
 
 namespace PullWorker.Worker.Pipeline;
 
@@ -35,14 +34,14 @@ public sealed partial class JobPipeline(
     IOptions<StorageOptions> storageOptions,
     IOptions<JobParserOptions> parserOptions,
     IOptions<ImageDecodingOptions> imageOptions,
-    GcsClient storage,
+    StorageClient storage,
     Readiness readiness,
     WorkerMetrics metrics,
     TimeProvider time,
     ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<JobPipeline>();
-    private readonly ModelResolver _resolver = new(storage);
+    private readonly ModelResolver _resolver = new(storage, storageOptions.Value, time);
 
     // Cancels intake: decode workers stop taking messages, jobs still queued for the device are withdrawn, and
     // the model watch stops.
@@ -65,12 +64,13 @@ public sealed partial class JobPipeline(
     {
         var worker = workerOptions.Value;
         var batching = batchingOptions.Value;
-        _inputFetcher = new InputFetcher(storage, worker.InputBuckets, storageOptions);
+        _inputFetcher = new InputFetcher(storage, worker.InputBuckets, storageOptions, time);
         _models = new ModelSlot(await LoadModelAsync(cancellationToken));
         readiness.ModelLoaded = true;
 
-        _resultWriter = new ResultWriter(storage, GcsUri.Parse(worker.Results), storageOptions, loggerFactory.CreateLogger<ResultWriter>());
-        await WarmUpStorageAsync(_resultWriter.Results, cancellationToken);
+        _resultWriter = new ResultWriter(storage, GcsUri.Parse(worker.Results), storageOptions, time, loggerFactory.CreateLogger<ResultWriter>());
+        // Also opens the connection and fetches a token before the first job needs them.
+        await new StorageAccessCheck(storage, storageOptions.Value).VerifyAsync("Worker:Results", _resultWriter.Results.Bucket, "Worker:InputBuckets", worker.InputBuckets, cancellationToken);
         readiness.BucketsWarmed = true;
 
         var flow = flowControlOptions.Value;
@@ -219,21 +219,6 @@ public sealed partial class JobPipeline(
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-        }
-    }
-
-    /// <summary>
-    /// One request to the results bucket opens the connection and fetches a token before the first job needs them.
-    /// Any HTTP answer will do: a least-privilege identity may not read what it can create.
-    /// </summary>
-    private async Task WarmUpStorageAsync(GcsUri results, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await storage.GetMetadataAsync(new GcsUri(results.Bucket, results.ObjectName + ".warm-up"), cancellationToken);
-        }
-        catch (GcsException e) when (e.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Forbidden)
         {
         }
     }

@@ -1,19 +1,26 @@
+using Google.Cloud.Storage.V1;
 using PullWorker.Inference.Configuration;
-using PullWorker.Storage;
-using PullWorker.Storage.Client;
+using PullWorker.Worker.Storage;
 
 namespace PullWorker.Worker.Pipeline;
 
 /// <summary>
 /// Turns <c>gs://</c> stage models into local files before the engine loads them, so one image serves every
 /// model and the engine itself never speaks to Cloud Storage. Downloads are cached by object generation.
+/// Objects are streamed to disk, never held in memory, so a model of any size loads; objects whose names extend
+/// the model's in the same folder (<c>model.onnx_data</c> beside <c>model.onnx</c>) are ONNX external weight files
+/// and are downloaded beside it.
 /// </summary>
-internal sealed class ModelResolver(GcsClient storage)
+internal sealed class ModelResolver(StorageClient storage, StorageOptions options, TimeProvider time)
 {
     /// <summary>ONNX files larger than this are refused; a GPU model of several GB is already unusual.</summary>
     private const long MaxModelBytes = 8L * 1024 * 1024 * 1024;
 
     private static readonly string CacheDirectory = Path.Combine(Path.GetTempPath(), "pullworker-models");
+
+    private readonly TransientRetry _retry = new(options, time);
+    private readonly GetObjectOptions _getOptions = new() { RetryOptions = options.IdempotentRetries() };
+    private readonly ListObjectsOptions _listOptions = new() { RetryOptions = options.IdempotentRetries() };
 
     /// <summary>True when some stage comes from Cloud Storage, so a new generation can replace it.</summary>
     public static bool HasRemoteStages(PipelineOptions pipeline) => pipeline.Stages.Any(stage => IsRemote(stage.Model));
@@ -49,7 +56,7 @@ internal sealed class ModelResolver(GcsClient storage)
         foreach (var stage in pipeline.Stages)
         {
             generations.Add(IsRemote(stage.Model)
-                ? (await storage.GetMetadataAsync(GcsUri.Parse(stage.Model), cancellationToken)).Generation
+                ? await GenerationOfAsync(GcsUri.Parse(stage.Model), cancellationToken)
                 : null);
         }
 
@@ -63,33 +70,91 @@ internal sealed class ModelResolver(GcsClient storage)
             ? path
             : throw new InvalidOperationException($"{key}: no model file at '{Path.GetFullPath(path)}'; set it to an ONNX file or a gs:// URI");
 
+    private async Task<long?> GenerationOfAsync(GcsUri uri, CancellationToken cancellationToken) =>
+        (await storage.GetObjectAsync(uri.Bucket, uri.ObjectName, _getOptions, cancellationToken)).Generation;
+
     private async Task<(string Path, long? Generation)> DownloadAsync(string key, string uri, CancellationToken cancellationToken)
     {
-        if (!GcsUri.TryParse(uri, out var source, out var error))
+        if (!GcsUri.TryParse(uri, out var source, out var error) || source.ObjectName.Length == 0)
         {
-            throw new InvalidOperationException($"{key}: {error}");
+            throw new InvalidOperationException($"{key}: {error ?? $"'{uri}' names no object"}");
         }
 
         try
         {
-            var metadata = await storage.GetMetadataAsync(source, cancellationToken);
-            var path = Path.Combine(CacheDirectory, source.Bucket, $"{source.ObjectName}.{metadata.Generation}");
+            var model = await storage.GetObjectAsync(source.Bucket, source.ObjectName, _getOptions, cancellationToken);
+            var fileName = Path.GetFileName(source.ObjectName);
+            var directory = Path.Combine(CacheDirectory, source.Bucket, $"{source.ObjectName}.{model.Generation}");
+            var path = Path.Combine(directory, fileName);
             if (!File.Exists(path))
             {
-                var bytes = await storage.DownloadAsync(source, MaxModelBytes, metadata.Generation, cancellationToken);
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                var partial = path + ".partial";
-                await File.WriteAllBytesAsync(partial, bytes, cancellationToken);
-                File.Move(partial, path, overwrite: true);
+                await DownloadFolderAsync(source, model, directory, cancellationToken);
             }
 
-            return (path, metadata.Generation);
+            return (path, model.Generation);
         }
-        catch (GcsException e)
+        catch (Exception e) when (e is Google.GoogleApiException or HttpRequestException or IOException or TimeoutException)
         {
             throw new InvalidOperationException($"{key}: cannot read {uri}: {e.Message}", e);
         }
     }
+
+    /// <summary>The model and its external weight files, into a new folder that appears whole or not at all.</summary>
+    private async Task DownloadFolderAsync(GcsUri source, Google.Apis.Storage.v1.Data.Object model, string directory, CancellationToken cancellationToken)
+    {
+        var folder = source.ObjectName[..(source.ObjectName.LastIndexOf('/') + 1)];
+        var files = new List<Google.Apis.Storage.v1.Data.Object> { model };
+        await foreach (var item in storage.ListObjectsAsync(source.Bucket, source.ObjectName, _listOptions).WithCancellation(cancellationToken))
+        {
+            if (item.Name != model.Name && !item.Name[folder.Length..].Contains('/', StringComparison.Ordinal))
+            {
+                files.Add(item);
+            }
+        }
+
+        var staging = directory + $".partial-{Guid.NewGuid():N}";
+        Directory.CreateDirectory(staging);
+        try
+        {
+            foreach (var file in files)
+            {
+                if ((long)(file.Size ?? 0) > MaxModelBytes)
+                {
+                    throw new IOException($"gs://{file.Bucket}/{file.Name} is {file.Size} bytes; models are limited to {MaxModelBytes}");
+                }
+
+                await DownloadToFileAsync(file, Path.Combine(staging, file.Name[folder.Length..]), cancellationToken);
+            }
+
+            try
+            {
+                Directory.Move(staging, directory);
+            }
+            catch (IOException) when (Directory.Exists(directory))
+            {
+                // Another resolver (a reload racing start-up) finished the same generation first.
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+    }
+
+    private Task DownloadToFileAsync(Google.Apis.Storage.v1.Data.Object item, string path, CancellationToken cancellationToken) =>
+        _retry.RunAsync(
+            async token =>
+            {
+                // A retry starts the file over; the client checks the whole object's CRC32C as it streams.
+                await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+                await storage.DownloadObjectAsync(item, file, new DownloadObjectOptions { Generation = item.Generation }, token);
+                return true;
+            },
+            Timeout.InfiniteTimeSpan,
+            cancellationToken);
 
     private static PipelineOptions CopyWith(PipelineOptions pipeline, List<StageOptions> stages) => new()
     {

@@ -3,9 +3,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
-using PullWorker.Storage;
-using PullWorker.Storage.Client;
-using PullWorker.Storage.Options;
+using Google.Cloud.Storage.V1;
+using PullWorker.Worker.Storage;
 
 namespace PullWorker.Worker.ResultStorage;
 
@@ -13,6 +12,9 @@ namespace PullWorker.Worker.ResultStorage;
 /// Writes each job's result document to <c>{results}{id}.json</c> exactly once (contract section 2): created with
 /// <c>ifGenerationMatch=0</c>, so a redelivered job never replaces a result, and a 412 counts as done. Callers may
 /// write concurrently; up to <see cref="StorageOptions.WriteConcurrency"/> uploads are in flight, the rest wait.
+/// Because the write is create-only, retrying it after 408, 429, 5xx or a timeout is safe (an earlier attempt that
+/// did land answers 412, which is success): bounded by <see cref="TransientRetry"/>, then the failure propagates and
+/// the caller nacks.
 /// </summary>
 public sealed partial class ResultWriter : IDisposable
 {
@@ -20,9 +22,8 @@ public sealed partial class ResultWriter : IDisposable
     public const string MessageIdMetadataKey = "message-id";
     public const string StatusMetadataKey = "status";
 
-    private static readonly GcsUploadOptions CreateOnly = new() { ContentType = ContentType, IfGenerationMatch = 0 };
-
-    private readonly GcsClient _client;
+    private readonly MultipartCreate _upload;
+    private readonly TransientRetry _retry;
     private readonly SemaphoreSlim _inFlight;
     private readonly ILogger _logger;
 
@@ -30,12 +31,14 @@ public sealed partial class ResultWriter : IDisposable
     /// <c>Worker:Results</c>, a <c>gs://bucket/prefix/</c> URI. A prefix without a trailing <c>/</c> gets one, so
     /// <c>gs://b/results</c> means the <c>results/</c> folder, as a user would expect.
     /// </param>
-    public ResultWriter(GcsClient client, GcsUri results, IOptions<StorageOptions> options, ILogger<ResultWriter> logger)
+    public ResultWriter(
+        StorageClient client, GcsUri results, IOptions<StorageOptions> options, TimeProvider time, ILogger<ResultWriter> logger)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(results);
         ArgumentNullException.ThrowIfNull(options);
-        _client = client;
+        _upload = new MultipartCreate(client);
+        _retry = new TransientRetry(options.Value, time);
         _logger = logger;
         _inFlight = new SemaphoreSlim(options.Value.WriteConcurrency);
         Results = results.ObjectName.Length == 0 || results.ObjectName.EndsWith('/')
@@ -59,32 +62,31 @@ public sealed partial class ResultWriter : IDisposable
     }
 
     /// <summary>Writes <paramref name="result"/> unless a result for its job already exists.</summary>
-    /// <exception cref="GcsException">The write failed for good (after retries); the job's message must not be acked.</exception>
+    /// <exception cref="Google.GoogleApiException">The write failed for good (after retries): do not ack.</exception>
     public async Task<ResultWriteOutcome> WriteAsync(JobResult result, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(result);
         var destination = ObjectFor(result.Id);
         var content = result.ToUtf8Json();
-        var options = CreateOnly with
+        var metadata = new Dictionary<string, string>
         {
-            Metadata = new Dictionary<string, string>
-            {
-                [MessageIdMetadataKey] = result.MessageId,
-                [StatusMetadataKey] = result.Status == JobStatus.Ok ? "ok" : "error",
-            },
+            [MessageIdMetadataKey] = result.MessageId,
+            [StatusMetadataKey] = result.Status == JobStatus.Ok ? "ok" : "error",
         };
 
         await _inFlight.WaitAsync(cancellationToken);
         try
         {
-            await _client.UploadAsync(destination, content, options, cancellationToken);
+            var created = await _retry.RunAsync(
+                token => _upload.TryCreateAsync(destination, content, ContentType, metadata, token), cancellationToken);
+            if (!created)
+            {
+                LogAlreadyExisted(destination.ToString(), result.MessageId);
+                return ResultWriteOutcome.AlreadyExisted;
+            }
+
             LogWritten(destination.ToString(), result.MessageId);
             return ResultWriteOutcome.Written;
-        }
-        catch (GcsException e) when (e.IsPreconditionFailed)
-        {
-            LogAlreadyExisted(destination.ToString(), result.MessageId);
-            return ResultWriteOutcome.AlreadyExisted;
         }
         finally
         {

@@ -1,10 +1,9 @@
 using PullWorker.Emulator;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
-using PullWorker.Storage;
-using PullWorker.Storage.Client;
 using PullWorker.Worker.Cli.Results;
 using PullWorker.Worker.Cli.Shared;
+using PullWorker.Worker.Storage;
 
 namespace PullWorker.Worker.Tests.Cli;
 
@@ -33,7 +32,7 @@ public sealed class ResultsReportTests
     [TearDown]
     public async Task StopEmulator()
     {
-        await _storage.DisposeAsync();
+        _storage.Dispose();
         await _emulator.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
     }
@@ -89,8 +88,8 @@ public sealed class ResultsReportTests
         });
     }
 
-    private Task<GcsObject> UploadAsync(string name, byte[] content, CancellationToken cancellationToken) =>
-        _storage.Client.UploadAsync(new GcsUri(Bucket, name), content, new GcsUploadOptions { ContentType = "application/json" }, cancellationToken);
+    private Task<Google.Apis.Storage.v1.Data.Object> UploadAsync(string name, byte[] content, CancellationToken cancellationToken) =>
+        _storage.Client.UploadObjectAsync(Bucket, name, "application/json", new MemoryStream(content), cancellationToken: cancellationToken);
 
     private byte[] ObjectBytes(string name) =>
         _emulator.Storage.TryGetObject(Bucket, name, out var stored) ? stored.Data.ToArray() : throw new AssertionException($"no object {name}");

@@ -8,8 +8,7 @@ using PullWorker.Inference.Onnx;
 using PullWorker.Inference.Stages;
 using PullWorker.Inference.Tensors;
 using PullWorker.Jobs.Parsing;
-using PullWorker.Storage.Client;
-using PullWorker.Storage.Options;
+using PullWorker.Worker.Storage;
 using PullWorker.Worker.Decoding;
 using PullWorker.Worker.Inputs;
 
@@ -32,7 +31,7 @@ public sealed class DecoderEnvironment
 
     public static StorageEmulator StorageServer => s_emulator ?? throw new InvalidOperationException("not set up");
 
-    public static GcsClient StorageClient { get; private set; } = null!;
+    public static Google.Cloud.Storage.V1.StorageClient StorageClient { get; private set; } = null!;
 
     /// <summary>Demo model behind the image preprocessing stage: <c>image</c> uint8 [24, 32, 3], warmed up.</summary>
     public static InferenceEngine ImagePipeline { get; private set; } = null!;
@@ -72,9 +71,10 @@ public sealed class DecoderEnvironment
         s_models = Directory.CreateTempSubdirectory("pullworker-decoding-tests-");
         s_emulator = await StorageEmulator.StartAsync(EmulatorOptions.DynamicPorts, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         s_emulator.CreateBucket(InputBucket);
-        var storageOptions = Microsoft.Extensions.Options.Options.Create(new StorageOptions { EmulatorHost = s_emulator.EmulatorHost });
-        StorageClient = new GcsClient(new HttpClient(), storageOptions, TimeProvider.System, NullLogger<GcsClient>.Instance);
-        s_fetcher = new InputFetcher(StorageClient, [InputBucket], storageOptions);
+        // No retries: a test that injects one 503 sees it.
+        var storageOptions = Microsoft.Extensions.Options.Options.Create(new StorageOptions { EmulatorHost = s_emulator.EmulatorHost, RetryAttempts = 0 });
+        StorageClient = StorageServiceCollectionExtensions.CreateClient(storageOptions.Value);
+        s_fetcher = new InputFetcher(StorageClient, [InputBucket], storageOptions, TimeProvider.System);
 
         var image = Pipeline("demo", SampleModels.Demo());
         image.Image = new ImagePreprocessingOptions { Width = ImageWidth, Height = ImageHeight };
@@ -110,6 +110,7 @@ public sealed class DecoderEnvironment
         await DisposeAsync(TwoImages);
 
         s_fetcher?.Dispose();
+        StorageClient?.Dispose();
         if (s_emulator is not null)
         {
             await s_emulator.DisposeAsync();

@@ -26,6 +26,8 @@ public sealed class StartupErrorTests
         yield return Case("cuda on a CPU build", ["Pipeline__Device=cuda"], "cuda");
         yield return Case("batch size 0", ["Batching__MaxBatchSize=0"], "Batching:MaxBatchSize");
         yield return Case("results not a URI", ["Worker__Results=not-a-uri"], "Worker:Results", "not-a-uri");
+        yield return Case("results bucket missing", ["Worker__Results=gs://no-such-results/out/"], "Worker:Results", "'no-such-results'", "does not exist");
+        yield return Case("input bucket missing", ["Worker__InputBuckets__0=no-such-inputs"], "Worker:InputBuckets:0", "'no-such-inputs'", "does not exist");
         yield return Case("two sections wrong", ["Batching__MaxBatchSize=0", "Worker__Results=not-a-uri"], "Batching:MaxBatchSize", "Worker:Results");
     }
 

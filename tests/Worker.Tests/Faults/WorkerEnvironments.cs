@@ -15,9 +15,8 @@ internal static class WorkerEnvironments
         configuration["Jobs:MaxMessageBytes"] = TensorJobs.MaxMessageBytes.ToString(CultureInfo.InvariantCulture);
         configuration["Shutdown:Grace"] = Grace.ToString("c", CultureInfo.InvariantCulture);
 
-        // Per-request HTTP and retry logs would bury the worker's own in a test's output.
+        // Per-request HTTP logs would bury the worker's own in a test's output.
         configuration["Logging:LogLevel:System.Net.Http"] = "Warning";
-        configuration["Logging:LogLevel:Polly"] = "Warning";
         return configuration;
     }
 

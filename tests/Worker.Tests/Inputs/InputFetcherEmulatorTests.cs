@@ -1,7 +1,6 @@
 using System.Globalization;
 using PullWorker.Jobs;
-using PullWorker.Storage;
-using PullWorker.Storage.Client;
+using PullWorker.Worker.Storage;
 using PullWorker.Worker.Inputs;
 using PullWorker.Worker.Tests.TestSupport;
 
@@ -14,7 +13,7 @@ public sealed class InputFetcherEmulatorTests : StorageEmulatorFixture
     private InputFetcher _fetcher = null!;
 
     [OneTimeSetUp]
-    public void CreateFetcher() => _fetcher = new InputFetcher(Client, [InputsBucket], Options);
+    public void CreateFetcher() => _fetcher = new InputFetcher(Client, [InputsBucket], Options, TimeProvider.System);
 
     [OneTimeTearDown]
     public void DisposeFetcher() => _fetcher.Dispose();
@@ -125,15 +124,15 @@ public sealed class InputFetcherEmulatorTests : StorageEmulatorFixture
         var uri = await PutInputAsync(new byte[] { 1 }, cancellationToken);
         Emulator.Faults.FailNext(100, 503);
 
-        var error = Assert.ThrowsAsync<GcsException>(() => _fetcher.FetchAsync("image", uri.ToString(), cancellationToken));
+        var error = Assert.ThrowsAsync<Google.GoogleApiException>(() => _fetcher.FetchAsync("image", uri.ToString(), cancellationToken));
 
-        Assert.That(error.IsTransient, Is.True);
+        Assert.That(StorageErrors.IsTransient(error!), Is.True);
     }
 
     [Test]
     public void Constructor_InvalidAllowedBucket_NamesKey()
     {
-        var error = Assert.Throws<ArgumentException>(() => _ = new InputFetcher(Client, ["Bad_Bucket"], Options));
+        var error = Assert.Throws<ArgumentException>(() => _ = new InputFetcher(Client, ["Bad_Bucket"], Options, TimeProvider.System));
 
         Assert.That(error.Message, Does.StartWith("Worker:InputBuckets: bucket name 'Bad_Bucket' may contain only lowercase"));
     }
@@ -146,7 +145,7 @@ public sealed class InputFetcherEmulatorTests : StorageEmulatorFixture
     private async Task<GcsUri> PutInputAsync(byte[] data, CancellationToken cancellationToken)
     {
         var uri = new GcsUri(InputsBucket, UniquePrefix() + "input.bin");
-        await Client.UploadAsync(uri, data, new GcsUploadOptions(), cancellationToken);
+        await Client.UploadObjectAsync(uri.Bucket, uri.ObjectName, null, new MemoryStream(data), cancellationToken: cancellationToken);
         return uri;
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
-using PullWorker.Storage;
+using PullWorker.Worker.Storage;
 using PullWorker.Worker.ResultStorage;
 using PullWorker.Worker.Tests.TestSupport;
 
@@ -150,7 +150,7 @@ public sealed class ResultWriterEmulatorTests : StorageEmulatorFixture
     public void Constructor_PrefixWithoutSlash_TreatedAsFolder()
     {
         using var writer = new ResultWriter(
-            Client, GcsUri.Parse("gs://results-bucket/out"), Options, Logger());
+            Client, GcsUri.Parse("gs://results-bucket/out"), Options, TimeProvider.System, Logger());
 
         Assert.That(writer.ObjectFor(JobId.Parse("a")).ToString(), Is.EqualTo("gs://results-bucket/out/a.json"));
     }
@@ -158,7 +158,7 @@ public sealed class ResultWriterEmulatorTests : StorageEmulatorFixture
     private ResultWriter CreateWriter(out string prefix)
     {
         prefix = UniquePrefix();
-        return new ResultWriter(Client, new GcsUri(ResultsBucket, prefix), Options, Logger());
+        return new ResultWriter(Client, new GcsUri(ResultsBucket, prefix), Options, TimeProvider.System, Logger());
     }
 
     private ILogger<ResultWriter> Logger() => Services.GetRequiredService<ILogger<ResultWriter>>();

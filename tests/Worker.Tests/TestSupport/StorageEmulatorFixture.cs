@@ -3,15 +3,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PullWorker.Emulator;
 using PullWorker.Emulator.Storage;
-using PullWorker.Storage;
-using PullWorker.Storage.Client;
-using PullWorker.Storage.Options;
+using PullWorker.Worker.Storage;
 
 namespace PullWorker.Worker.Tests.TestSupport;
 
 /// <summary>
 /// The storage emulator on a dynamic port per fixture, with a results and an inputs bucket, and the
-/// <see cref="GcsClient"/> that AddGcsStorage builds (as in the worker) pointing at it over real sockets. Retries are
+/// <see cref="Google.Cloud.Storage.V1.StorageClient"/> that AddCloudStorage builds (as in the worker) pointing at it over real sockets. Retries are
 /// the real pipeline's with millisecond delays, so tests that inject faults stay fast. Faults are reset before every test.
 /// </summary>
 public abstract class StorageEmulatorFixture
@@ -25,7 +23,7 @@ public abstract class StorageEmulatorFixture
 
     protected ServiceProvider Services { get; private set; } = null!;
 
-    protected GcsClient Client => Services.GetRequiredService<GcsClient>();
+    protected Google.Cloud.Storage.V1.StorageClient Client => Services.GetRequiredService<Google.Cloud.Storage.V1.StorageClient>();
 
     protected IOptions<StorageOptions> Options => Services.GetRequiredService<IOptions<StorageOptions>>();
 
@@ -53,7 +51,7 @@ public abstract class StorageEmulatorFixture
 
         Services = new ServiceCollection()
             .AddLogging()
-            .AddGcsStorage(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
+            .AddCloudStorage(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 

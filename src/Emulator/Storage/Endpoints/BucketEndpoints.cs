@@ -5,7 +5,7 @@ using PullWorker.Emulator.Storage.Store;
 
 namespace PullWorker.Emulator.Storage.Endpoints;
 
-/// <summary><c>buckets.insert</c>, <c>buckets.get</c> and <c>buckets.list</c>.</summary>
+/// <summary><c>buckets.insert</c>, <c>buckets.get</c>, <c>buckets.list</c> and <c>buckets.testIamPermissions</c>.</summary>
 internal sealed class BucketEndpoints(StorageCatalog catalog)
 {
     public async Task InsertAsync(HttpContext context)
@@ -28,6 +28,23 @@ internal sealed class BucketEndpoints(StorageCatalog catalog)
         context.Response.WriteJsonAsync(
             StatusCodes.Status200OK, BucketResource.From(catalog.GetBucket(bucket), context.Request.BaseUrl()),
             context.RequestAborted);
+
+    /// <summary>
+    /// The emulator has no identities: every permission asked about an existing bucket is granted, as for an
+    /// owner; a missing bucket is 404, as with Google.
+    /// </summary>
+    public Task TestPermissionsAsync(HttpContext context, string bucket)
+    {
+        _ = catalog.GetBucket(bucket);
+        var permissions = context.Request.Query["permissions"].Where(p => !string.IsNullOrEmpty(p)).Select(p => p!).ToList();
+        if (permissions.Count == 0)
+        {
+            throw StorageException.Required("permissions");
+        }
+
+        return context.Response.WriteJsonAsync(
+            StatusCodes.Status200OK, new TestPermissionsResource("storage#testIamPermissionsResponse", permissions), context.RequestAborted);
+    }
 
     public Task ListAsync(HttpContext context)
     {

@@ -8,8 +8,8 @@ using PullWorker.Emulator.Storage.Store;
 namespace PullWorker.Emulator.Storage.Endpoints;
 
 /// <summary>
-/// <c>alt=media</c> downloads, whole or one byte range (206 with Content-Range). The <c>x-goog-hash</c> and
-/// <c>x-goog-stored-content-encoding</c> headers let clients verify whole downloads as they do with Google.
+/// <c>alt=media</c> downloads, whole or one byte range (206 with Content-Range). The <c>x-goog-hash</c> (whole
+/// downloads only) and <c>x-goog-stored-content-encoding</c> headers let clients verify downloads as with Google.
 /// </summary>
 internal sealed class MediaDownload(StorageCatalog catalog)
 {
@@ -28,10 +28,11 @@ internal sealed class MediaDownload(StorageCatalog catalog)
         headers["x-goog-metageneration"] = entry.Metageneration.ToString(CultureInfo.InvariantCulture);
         headers["x-goog-stored-content-length"] = entry.Size.ToString(CultureInfo.InvariantCulture);
         headers["x-goog-stored-content-encoding"] = "identity";
-        headers["x-goog-hash"] = $"crc32c={entry.Crc32c},md5={entry.Md5Hash}";
-
         if (RequestedRange(request, data.Length) is not (var start, var end))
         {
+            // Whole downloads only: Google's clients hash what they receive and compare it with this header, so on
+            // a range it would fail every read.
+            headers["x-goog-hash"] = $"crc32c={entry.Crc32c},md5={entry.Md5Hash}";
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentLength = data.Length;
             await response.Body.WriteAsync(data, context.RequestAborted);

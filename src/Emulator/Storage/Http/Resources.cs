@@ -123,6 +123,9 @@ internal sealed record ObjectListResource(
 
 internal sealed record BucketListResource(string Kind, IReadOnlyList<BucketResource>? Items);
 
+/// <summary>The answer to <c>buckets.testIamPermissions</c>: the permissions granted of those asked.</summary>
+internal sealed record TestPermissionsResource(string Kind, IReadOnlyList<string> Permissions);
+
 /// <summary>The part of an object resource a client may send when uploading.</summary>
 internal sealed record ObjectMetadataRequest(
     string? Name,

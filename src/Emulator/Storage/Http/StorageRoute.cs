@@ -20,6 +20,9 @@ internal enum StorageTarget
     Bucket,
     Objects,
     Object,
+
+    /// <summary><c>b/{bucket}/iam/testPermissions</c>.</summary>
+    BucketPermissions,
 }
 
 /// <summary>
@@ -85,6 +88,7 @@ internal sealed record StorageRoute(StorageApi Api, StorageTarget Target, string
         return objects switch
         {
             "o" => new StorageRoute(api, StorageTarget.Objects, bucket),
+            "iam/testPermissions" => new StorageRoute(api, StorageTarget.BucketPermissions, bucket),
             _ when objects.StartsWith("o/", StringComparison.Ordinal) && objects.Length > 2 =>
                 new StorageRoute(api, StorageTarget.Object, bucket, Uri.UnescapeDataString(objects[2..])),
             _ => null,

@@ -59,6 +59,7 @@ internal sealed partial class StorageRouter(
             (StorageApi.Json, StorageTarget.Buckets, "POST") => buckets.InsertAsync(context),
             (StorageApi.Json, StorageTarget.Buckets, "GET") => buckets.ListAsync(context),
             (StorageApi.Json, StorageTarget.Bucket, "GET") => buckets.GetAsync(context, bucket),
+            (StorageApi.Json, StorageTarget.BucketPermissions, "GET") => buckets.TestPermissionsAsync(context, bucket),
             (StorageApi.Json, StorageTarget.Objects, "GET") => objects.ListAsync(context, bucket),
             (StorageApi.Json, StorageTarget.Object, "GET") when request.OptionalString("alt") == "media" =>
                 media.DownloadAsync(context, bucket, name),

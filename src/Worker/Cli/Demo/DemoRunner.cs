@@ -8,8 +8,6 @@ using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
 using PullWorker.PubSub.Connection;
 using PullWorker.PubSub.Publishing;
-using PullWorker.Storage;
-using PullWorker.Storage.Client;
 using PullWorker.Worker.Cli.Shared;
 using PullWorker.Worker.Hosting;
 using PullWorker.Worker.Pipeline;
@@ -145,12 +143,13 @@ public sealed class DemoRunner(DemoSettings settings, IAnsiConsole console, Time
 
     private static async Task UploadSamplesAsync(EmulatorServer emulator, IReadOnlyList<SampleImage> samples, CancellationToken cancellationToken)
     {
-        await using var storage = CliStorage.Create(emulator.StorageEmulatorHost);
-        await Task.WhenAll(samples.Select(sample => storage.Client.UploadAsync(
-            new GcsUri(DemoNames.InputsBucket, DemoNames.SamplesPrefix + sample.FileName),
-            sample.Bytes,
-            new GcsUploadOptions { ContentType = sample.ContentType },
-            cancellationToken)));
+        using var storage = CliStorage.Create(emulator.StorageEmulatorHost);
+        await Task.WhenAll(samples.Select(sample => storage.Client.UploadObjectAsync(
+            DemoNames.InputsBucket,
+            DemoNames.SamplesPrefix + sample.FileName,
+            sample.ContentType,
+            new MemoryStream(sample.Bytes, writable: false),
+            cancellationToken: cancellationToken)));
     }
 
     private async Task WaitForCtrlCAsync(EmulatorServer emulator, string resultsUri, CancellationToken cancellationToken)

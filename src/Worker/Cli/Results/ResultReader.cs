@@ -1,13 +1,14 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Google.Cloud.Storage.V1;
 using PullWorker.Jobs.Results;
-using PullWorker.Storage;
-using PullWorker.Storage.Client;
+using PullWorker.Worker.Storage;
+using StorageObject = Google.Apis.Storage.v1.Data.Object;
 
 namespace PullWorker.Worker.Cli.Results;
 
 /// <summary>Lists the result objects under a <c>gs://</c> prefix, reads them, and optionally saves them as files.</summary>
-public sealed class ResultReader(GcsClient storage)
+public sealed class ResultReader(StorageClient storage)
 {
     /// <summary>Result documents are small; anything larger is not one.</summary>
     private const long MaxResultBytes = 64L * 1024 * 1024;
@@ -15,11 +16,11 @@ public sealed class ResultReader(GcsClient storage)
     private const int Concurrency = 16;
 
     /// <summary>Every object whose name starts with the prefix of <c>gs://bucket/prefix/</c>.</summary>
-    public async Task<IReadOnlyList<GcsObject>> ListAsync(GcsUri prefix, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StorageObject>> ListAsync(GcsUri prefix, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prefix);
-        var objects = new List<GcsObject>();
-        await foreach (var item in storage.ListAsync(prefix.Bucket, prefix.ObjectName, cancellationToken))
+        var objects = new List<StorageObject>();
+        await foreach (var item in storage.ListObjectsAsync(prefix.Bucket, prefix.ObjectName).WithCancellation(cancellationToken))
         {
             objects.Add(item);
         }
@@ -31,7 +32,7 @@ public sealed class ResultReader(GcsClient storage)
     /// <param name="downloadDirectory">When set, each object is saved under it by its name relative to the prefix.</param>
     /// <param name="read">Called once per object read, for progress.</param>
     public async Task<ResultSet> ReadAsync(
-        GcsUri prefix, IReadOnlyList<GcsObject> objects, string? downloadDirectory, Action read, CancellationToken cancellationToken)
+        GcsUri prefix, IReadOnlyList<StorageObject> objects, string? downloadDirectory, Action read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prefix);
         ArgumentNullException.ThrowIfNull(read);
@@ -43,7 +44,15 @@ public sealed class ResultReader(GcsClient storage)
             new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
             async (item, token) =>
             {
-                var bytes = await storage.DownloadAsync(item.Uri, MaxResultBytes, item.Generation, token);
+                var size = (long)(item.Size ?? 0);
+                if (size > MaxResultBytes)
+                {
+                    throw new ObjectTooLargeException(new GcsUri(item.Bucket, item.Name), size, MaxResultBytes);
+                }
+
+                using var buffer = new MemoryStream((int)size);
+                await storage.DownloadObjectAsync(item, buffer, new DownloadObjectOptions { Generation = item.Generation }, token);
+                var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
                 if (root is not null)
                 {
                     await SaveAsync(root, item.Name[prefix.ObjectName.Length..], bytes, token);

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using PullWorker.Storage;
+using PullWorker.Worker.Storage;
 using PullWorker.Worker.Cli.Shared;
 using Spectre.Console;
 
@@ -36,7 +36,7 @@ public static class ResultsCommand
         };
         command.SetAction((parse, cancellationToken) => PullWorkerCli.RunReportingProblemsAsync(async () =>
         {
-            await using var storage = CliStorage.Create();
+            using var storage = CliStorage.Create();
             var set = await new ResultsReport(AnsiConsole.Console, new ResultReader(storage.Client))
                 .RunAsync(GcsUri.Parse(parse.GetValue(results)!), parse.GetValue(download), cancellationToken);
             return set.Unreadable.Count == 0 ? 0 : 1;

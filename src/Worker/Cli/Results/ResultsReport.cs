@@ -1,4 +1,4 @@
-using PullWorker.Storage;
+using PullWorker.Worker.Storage;
 using PullWorker.Worker.Cli.Shared;
 using Spectre.Console;
 

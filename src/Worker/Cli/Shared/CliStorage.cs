@@ -1,34 +1,22 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using PullWorker.Storage;
-using PullWorker.Storage.Client;
+using Google.Cloud.Storage.V1;
+using PullWorker.Worker.Storage;
 
 namespace PullWorker.Worker.Cli.Shared;
 
 /// <summary>
-/// A <see cref="GcsClient"/> for one command-line run, with the worker's retries: Cloud Storage with Application
-/// Default Credentials, or the emulator that <c>STORAGE_EMULATOR_HOST</c> (or <paramref name="emulatorHost"/>) names.
+/// Google's <see cref="StorageClient"/> for one command-line run, built as the worker builds it: Cloud Storage with
+/// Application Default Credentials, or the emulator that <c>STORAGE_EMULATOR_HOST</c> (or
+/// <paramref name="emulatorHost"/>) names.
 /// </summary>
-public sealed class CliStorage : IAsyncDisposable
+public sealed class CliStorage : IDisposable
 {
-    private readonly ServiceProvider _services;
+    private CliStorage(StorageClient client) => Client = client;
 
-    private CliStorage(ServiceProvider services)
-    {
-        _services = services;
-        Client = services.GetRequiredService<GcsClient>();
-    }
-
-    public GcsClient Client { get; }
+    public StorageClient Client { get; }
 
     /// <param name="emulatorHost"><c>http://host:port</c>; null to use <c>STORAGE_EMULATOR_HOST</c> or Google.</param>
-    public static CliStorage Create(string? emulatorHost = null)
-    {
-        var settings = new Dictionary<string, string?> { ["STORAGE_EMULATOR_HOST"] = emulatorHost };
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection().AddLogging().AddGcsStorage(configuration).BuildServiceProvider();
-        return new CliStorage(services);
-    }
+    public static CliStorage Create(string? emulatorHost = null) =>
+        new(StorageServiceCollectionExtensions.CreateClient(new StorageOptions { EmulatorHost = emulatorHost }));
 
-    public ValueTask DisposeAsync() => _services.DisposeAsync();
+    public void Dispose() => Client.Dispose();
 }
