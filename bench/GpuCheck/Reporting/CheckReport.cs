@@ -1,0 +1,42 @@
+using PullWorker.GpuCheck.Measuring;
+
+namespace PullWorker.GpuCheck.Reporting;
+
+/// <summary>Everything one self-check run found; written as JSON and as a Markdown table.</summary>
+internal sealed record CheckReport(
+    string Device,
+    string Machine,
+    DateTimeOffset StartedAt,
+    bool Quick,
+    double WindowSeconds,
+    double Tolerance,
+    long? GpuMemoryBeforeMiB,
+    IReadOnlyList<ScenarioReport> Scenarios)
+{
+    public bool Passed => Scenarios.All(scenario => scenario.Correctness.Passed);
+}
+
+/// <summary>One pipeline's results.</summary>
+internal sealed record ScenarioReport(string Name, string Description, CorrectnessReport Correctness, IReadOnlyList<ThroughputRow> Throughput);
+
+/// <summary>
+/// The engine's outputs for <paramref name="Items"/> items against a CPU run of the same items: the worst difference
+/// scaled by each output's largest value (<see cref="Measuring.Tolerance"/>), and the copies of the last batch.
+/// </summary>
+internal sealed record CorrectnessReport(int Items, double WorstScaledError, bool Passed, EngineCopies CopiesPerBatch, string? Problem);
+
+/// <summary>
+/// One batch size: the engine (items submitted one by one, batched by it) against raw IoBinding runs of whole
+/// batches, without and with CUDA graphs. A null rate is not applicable or failed; its note says which.
+/// </summary>
+internal sealed record ThroughputRow(
+    int BatchSize,
+    double EngineItemsPerSecond,
+    EngineCopies EngineCopiesPerBatch,
+    double RawItemsPerSecond,
+    double? RawCudaGraphItemsPerSecond,
+    string? RawCudaGraphNote,
+    long? GpuMemoryUsedMiB)
+{
+    public double EngineToRaw => EngineItemsPerSecond / RawItemsPerSecond;
+}
