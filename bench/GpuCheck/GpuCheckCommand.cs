@@ -72,7 +72,7 @@ internal static class GpuCheckCommand
         }
         catch (DeviceUnavailableException e)
         {
-            await error.WriteLineAsync($"gpucheck: --device {settings.DeviceName}: {e.Message}");
+            await error.WriteLineAsync($"gpucheck: --device {settings.DeviceName}: {e.Message} (the CUDA build of this check: bench/GpuCheck/pack.sh)");
             return SetupProblem;
         }
         catch (OnnxRuntimeException e) when (settings.Cuda)
