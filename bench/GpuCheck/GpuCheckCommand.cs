@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.ML.OnnxRuntime;
+using PullWorker.GpuCheck.Scenarios;
 using PullWorker.Inference.Devices;
 
 namespace PullWorker.GpuCheck;
@@ -60,13 +61,18 @@ internal static class GpuCheckCommand
         return command;
     }
 
-    public static async Task<int> RunAsync(CheckSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(CheckSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
+        RunAsync(settings, CheckScenarios.All(settings?.Quick ?? false), output, error, cancellationToken);
+
+    public static async Task<int> RunAsync(
+        CheckSettings settings, IReadOnlyList<CheckScenario> scenarios, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         try
         {
-            var report = await SelfCheck.RunAsync(settings, output, cancellationToken);
+            var report = await SelfCheck.RunAsync(settings, scenarios, output, cancellationToken);
             await output.WriteLineAsync($"{(report.Passed ? "PASSED" : "FAILED")}: report in {settings.OutputFolder}");
             return report.Passed ? Passed : CheckFailed;
         }

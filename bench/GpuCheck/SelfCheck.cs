@@ -15,17 +15,19 @@ internal static class SelfCheck
     /// <summary>The batch size the correctness pass lets the engine form (buckets 1, 2, 4, 8).</summary>
     private const int CorrectnessMaxBatch = 8;
 
-    public static async Task<CheckReport> RunAsync(CheckSettings settings, TextWriter progress, CancellationToken cancellationToken)
+    public static async Task<CheckReport> RunAsync(
+        CheckSettings settings, IReadOnlyList<CheckScenario> scenarios, TextWriter progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(scenarios);
         ArgumentNullException.ThrowIfNull(progress);
         var work = Directory.CreateTempSubdirectory("pullworker-gpucheck-");
         try
         {
             var started = DateTimeOffset.UtcNow;
             var memoryBefore = await MemoryAsync(settings, cancellationToken);
-            var scenarios = new List<ScenarioReport>();
-            foreach (var scenario in CheckScenarios.All(settings.Quick))
+            var reports = new List<ScenarioReport>();
+            foreach (var scenario in scenarios)
             {
                 var paths = scenario.EngineModels.Select(model => Path.Combine(work.FullName, model.FileName)).ToArray();
                 for (var i = 0; i < paths.Length; i++)
@@ -44,7 +46,7 @@ internal static class SelfCheck
                     rows.Add(row);
                 }
 
-                scenarios.Add(new ScenarioReport(scenario.Name, scenario.Description, correctness, rows));
+                reports.Add(new ScenarioReport(scenario.Name, scenario.Description, correctness, rows));
             }
 
             var report = new CheckReport(
@@ -55,7 +57,7 @@ internal static class SelfCheck
                 settings.Window.TotalSeconds,
                 settings.Tolerance.Relative,
                 memoryBefore,
-                scenarios);
+                reports);
             await ReportWriter.WriteAsync(report, settings.OutputFolder, cancellationToken);
             return report;
         }
