@@ -71,14 +71,7 @@ internal static class SelfCheck
         CheckScenario scenario, IReadOnlyList<string> paths, CheckSettings settings, CancellationToken cancellationToken)
     {
         var items = Enumerable.Range(0, settings.CorrectnessItems).Select(scenario.Item).ToArray();
-        Dictionary<string, float[]> reference;
-        using (var cpu = RawChain.Create(scenario.RawChain, scenario.Input, items.Length, RawMode.Cpu))
-        {
-            cpu.SetInputs([.. items.Select(item => item.Inputs[scenario.Input.Name])]);
-            cpu.Run();
-            reference = cpu.OutputNames.ToDictionary(name => name, cpu.Output, StringComparer.Ordinal);
-        }
-
+        var reference = CpuReference.Outputs(scenario, [.. items.Select(item => item.Inputs[scenario.Input.Name])]);
         await using var engine = await StartEngineAsync(scenario, paths, settings, CorrectnessMaxBatch, buckets: null, cancellationToken);
         var results = await Throughput.InferAllAsync(engine, items, cancellationToken);
         var copies = EngineCopies.Of(engine);
@@ -127,22 +120,25 @@ internal static class SelfCheck
             memory = await MemoryAsync(settings, cancellationToken);
         }
 
+        // The raw runs are checked too: a baseline that computes something else would make the ratio meaningless.
         var batch = Enumerable.Range(0, batchSize).Select(i => scenario.CreateItem(i % 64)).ToArray();
-        double RawRate(RawMode mode)
+        var reference = CpuReference.Outputs(scenario, batch);
+        (double Rate, double Error) RawRun(RawMode mode)
         {
             using var chain = RawChain.Create(scenario.RawChain, scenario.Input, batchSize, mode);
             chain.SetInputs(batch);
-            return Throughput.RawItemsPerSecond(chain, settings.Window, cancellationToken);
+            var rate = Throughput.RawItemsPerSecond(chain, settings.Window, cancellationToken);
+            return (rate, CpuReference.WorstScaledError(chain, reference));
         }
 
-        var rawRate = RawRate(new RawMode(settings.Cuda, settings.DeviceId, CudaGraphs: false));
-        double? graphRate = null;
+        var raw = RawRun(settings.Cuda ? RawMode.Gpu(settings.DeviceId, cudaGraphs: false) : RawMode.Cpu);
+        (double Rate, double Error)? graphs = null;
         string? graphNote = "n/a (CPU)";
         if (settings.Cuda)
         {
             try
             {
-                graphRate = RawRate(new RawMode(true, settings.DeviceId, CudaGraphs: true));
+                graphs = RawRun(RawMode.Gpu(settings.DeviceId, cudaGraphs: true));
                 graphNote = null;
             }
             catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException e)
@@ -152,7 +148,8 @@ internal static class SelfCheck
             }
         }
 
-        return new ThroughputRow(batchSize, engineRate, copies, rawRate, graphRate, graphNote, memory);
+        return new ThroughputRow(
+            batchSize, engineRate, copies, raw.Rate, raw.Error, graphs?.Rate, graphs?.Error, graphNote, memory, settings.Tolerance.Relative);
     }
 
     private static Task<InferenceEngine> StartEngineAsync(

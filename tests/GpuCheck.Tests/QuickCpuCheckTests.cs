@@ -44,6 +44,8 @@ public sealed class QuickCpuCheckTests
                 {
                     Assert.That(row.GetProperty("engineItemsPerSecond").GetDouble(), Is.GreaterThan(0), name);
                     Assert.That(row.GetProperty("rawItemsPerSecond").GetDouble(), Is.GreaterThan(0), name);
+                    Assert.That(row.GetProperty("rawWorstScaledError").GetDouble(), Is.LessThanOrEqualTo(1e-5), name);
+                    Assert.That(row.GetProperty("rawOutputsMatch").GetBoolean(), Is.True, name);
                     Assert.That(row.GetProperty("rawCudaGraphItemsPerSecond").ValueKind, Is.EqualTo(JsonValueKind.Null), name);
                     Assert.That(row.GetProperty("rawCudaGraphNote").GetString(), Is.EqualTo("n/a (CPU)"), name);
                     Assert.That(row.GetProperty("gpuMemoryUsedMiB").ValueKind, Is.EqualTo(JsonValueKind.Null), name);

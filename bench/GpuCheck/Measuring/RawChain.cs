@@ -8,10 +8,15 @@ using PullWorker.Inference.Tensors;
 
 namespace PullWorker.GpuCheck.Measuring;
 
-/// <summary>How the raw baseline runs: on which device, and whether CUDA graphs replay each stage.</summary>
-internal sealed record RawMode(bool Cuda, int DeviceId, bool CudaGraphs)
+/// <summary>
+/// How the raw baseline runs: on which device, whether CUDA graphs replay each stage, and whether the upload and
+/// download are sessions of their own (which graphs need; on the CPU only to test that wiring).
+/// </summary>
+internal sealed record RawMode(bool Cuda, int DeviceId, bool CudaGraphs, bool SeparateCopySessions)
 {
-    public static RawMode Cpu { get; } = new(false, 0, false);
+    public static RawMode Cpu { get; } = new(false, 0, false, false);
+
+    public static RawMode Gpu(int deviceId, bool cudaGraphs) => new(true, deviceId, cudaGraphs, SeparateCopySessions: cudaGraphs);
 }
 
 /// <summary>
@@ -45,10 +50,11 @@ internal sealed class RawChain : IDisposable
             metadata.ElementDataType,
             ShapeFor(metadata, batchSize)));
 
-        // Without graphs the first stage reads the host buffer directly; ONNX Runtime copies it at bind time, so it
-        // is bound again before each run. With graphs it reads a device buffer that an upload session fills.
-        var uploadSeparately = mode.CudaGraphs;
-        _rebindInputEachRun = mode.Cuda && !uploadSeparately;
+        // ONNX Runtime copies a host input to the device at bind time, so on a GPU the host buffer is bound again
+        // before each run. Without graphs the first stage reads it; with graphs an upload session copies it into the
+        // fixed device buffer the first stage's graph reads.
+        var uploadSeparately = mode.SeparateCopySessions;
+        _rebindInputEachRun = mode.Cuda;
         var firstInput = sessions[0].InputNames.Single();
         OrtValue current = _hostInput;
         if (uploadSeparately)

@@ -27,16 +27,23 @@ internal sealed record CorrectnessReport(int Items, double WorstScaledError, boo
 
 /// <summary>
 /// One batch size: the engine (items submitted one by one, batched by it) against raw IoBinding runs of whole
-/// batches, without and with CUDA graphs. A null rate is not applicable or failed; its note says which.
+/// batches, without and with CUDA graphs. A null rate is not applicable or failed; its note says which. The raw runs'
+/// outputs are compared with a CPU run of the same batch too (their worst scaled errors).
 /// </summary>
 internal sealed record ThroughputRow(
     int BatchSize,
     double EngineItemsPerSecond,
     EngineCopies EngineCopiesPerBatch,
     double RawItemsPerSecond,
+    double RawWorstScaledError,
     double? RawCudaGraphItemsPerSecond,
+    double? RawCudaGraphWorstScaledError,
     string? RawCudaGraphNote,
-    long? GpuMemoryUsedMiB)
+    long? GpuMemoryUsedMiB,
+    double Tolerance)
 {
     public double EngineToRaw => EngineItemsPerSecond / RawItemsPerSecond;
+
+    /// <summary>False when a raw run computed something else than the CPU (its rate then means little).</summary>
+    public bool RawOutputsMatch => RawWorstScaledError <= Tolerance && (RawCudaGraphWorstScaledError ?? 0) <= Tolerance;
 }
