@@ -27,6 +27,7 @@ internal static class SelfCheck
             var started = DateTimeOffset.UtcNow;
             var memoryBefore = await MemoryAsync(settings, cancellationToken);
             var reports = new List<ScenarioReport>();
+            CheckReport? report = null;
             foreach (var scenario in scenarios)
             {
                 var paths = scenario.EngineModels.Select(model => Path.Combine(work.FullName, model.FileName)).ToArray();
@@ -39,27 +40,39 @@ internal static class SelfCheck
                 var correctness = await CheckOutputsAsync(scenario, paths, settings, cancellationToken);
                 await progress.WriteLineAsync($"  outputs vs CPU: {(correctness.Passed ? "pass" : "FAIL: " + correctness.Problem)} (worst scaled error {correctness.WorstScaledError:0.###e+0})");
                 var rows = new List<ThroughputRow>();
+                var failures = new List<string>();
                 foreach (var batchSize in settings.BatchSizes)
                 {
-                    var row = await MeasureAsync(scenario, paths, batchSize, settings, cancellationToken);
-                    await progress.WriteLineAsync($"  batch {batchSize,3}: engine {row.EngineItemsPerSecond,10:N0}/s, raw {row.RawItemsPerSecond,10:N0}/s, ratio {row.EngineToRaw:0.00}, raw+graphs {row.RawCudaGraphItemsPerSecond?.ToString("N0") ?? row.RawCudaGraphNote}");
-                    rows.Add(row);
+                    try
+                    {
+                        var row = await MeasureAsync(scenario, paths, batchSize, settings, cancellationToken);
+                        await progress.WriteLineAsync($"  batch {batchSize,3}: engine {row.EngineItemsPerSecond,10:N0}/s, raw {row.RawItemsPerSecond,10:N0}/s, ratio {row.EngineToRaw:0.00}, raw+graphs {row.RawCudaGraphItemsPerSecond?.ToString("N0") ?? row.RawCudaGraphNote}");
+                        rows.Add(row);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // One batch size failing (say, out of GPU memory at 256) must not cost the rest of a rare GPU session.
+                        failures.Add($"batch {batchSize}: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");
+                        await progress.WriteLineAsync($"  {failures[^1]}");
+                    }
                 }
 
-                reports.Add(new ScenarioReport(scenario.Name, scenario.Description, correctness, rows));
+                reports.Add(new ScenarioReport(scenario.Name, scenario.Description, correctness, rows, failures));
+
+                // Written after every pipeline, so a run cut off by its time limit still leaves what it measured.
+                report = new CheckReport(
+                    settings.DeviceName,
+                    $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}",
+                    started,
+                    settings.Quick,
+                    settings.Window.TotalSeconds,
+                    settings.Tolerance.Relative,
+                    memoryBefore,
+                    [.. reports]);
+                await ReportWriter.WriteAsync(report, settings.OutputFolder, cancellationToken);
             }
 
-            var report = new CheckReport(
-                settings.DeviceName,
-                $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}",
-                started,
-                settings.Quick,
-                settings.Window.TotalSeconds,
-                settings.Tolerance.Relative,
-                memoryBefore,
-                reports);
-            await ReportWriter.WriteAsync(report, settings.OutputFolder, cancellationToken);
-            return report;
+            return report ?? throw new ArgumentException("no scenario to check", nameof(scenarios));
         }
         finally
         {

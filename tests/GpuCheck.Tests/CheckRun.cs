@@ -15,12 +15,9 @@ internal sealed class CheckRun : IDisposable
 
     public StringWriter Error { get; } = new();
 
-    public CheckSettings Settings(bool cuda = false) =>
-        new(cuda, 0, Folder, Quick: true, [1, 4], TimeSpan.FromMilliseconds(50));
-
-    public Task<int> RunAsync(IReadOnlyList<CheckScenario>? scenarios = null, bool cuda = false)
+    public Task<int> RunAsync(IReadOnlyList<CheckScenario>? scenarios = null, bool cuda = false, int[]? batchSizes = null)
     {
-        var settings = Settings(cuda);
+        var settings = new CheckSettings(cuda, 0, Folder, Quick: true, batchSizes ?? [1, 4], TimeSpan.FromMilliseconds(50));
         using var timeout = new CancellationTokenSource(Limit);
         return GpuCheckCommand
             .RunAsync(settings, scenarios ?? CheckScenarios.All(quick: true), Output, Error, timeout.Token)

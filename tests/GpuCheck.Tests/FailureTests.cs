@@ -15,14 +15,7 @@ public sealed class FailureTests
     public async Task OutputsThatDifferFromTheReferenceFailTheCheckNamingTheOutput()
     {
         // The engine runs y = 2x, the reference y = 2.001x: 5e-4 of the output's scale, far over the CPU tolerance.
-        var scenario = new CheckScenario(
-            "mismatch",
-            "engine and reference disagree on purpose",
-            [new ScenarioModel("scale.onnx", Scale(2f))],
-            [Scale(2.001f)],
-            (pipeline, paths) => pipeline.Stages = [new StageOptions { Model = paths[0] }],
-            new ScenarioInput("x", TensorDataType.Float32, [4]),
-            index => TensorData.Float32(SampleModels.Weights(4, (uint)index + 1, 1f), 4));
+        var scenario = ScaleScenario(2f, 2.001f);
         using var run = new CheckRun();
 
         var exitCode = await run.RunAsync([scenario]);
@@ -36,6 +29,32 @@ public sealed class FailureTests
             Assert.That(correctness.GetProperty("passed").GetBoolean(), Is.False);
             Assert.That(correctness.GetProperty("problem").GetString(), Does.Contain("output 'y'"));
             Assert.That(run.Output.ToString(), Does.Contain("FAILED"));
+        });
+    }
+
+    [Test]
+    public async Task ABatchSizeThatCannotBeMeasuredIsReportedAndTheOthersStillAre()
+    {
+        // Batch 16 needs items up to 31; from item 20 on, making one throws.
+        var scenario = ScaleScenario(2f, 2f) with
+        {
+            CreateItem = index => index < 20
+                ? TensorData.Float32(SampleModels.Weights(4, (uint)index + 1, 1f), 4)
+                : throw new InvalidOperationException($"item {index} cannot be made"),
+        };
+        using var run = new CheckRun();
+
+        var exitCode = await run.RunAsync([scenario], batchSizes: [1, 16, 2]);
+
+        Assert.That(exitCode, Is.EqualTo(GpuCheckCommand.CheckFailed));
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(run.Folder, ReportWriter.JsonFileName)));
+        var report = json.RootElement.GetProperty("scenarios")[0];
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.GetProperty("correctness").GetProperty("passed").GetBoolean(), Is.True);
+            Assert.That(report.GetProperty("throughput").EnumerateArray().Select(row => row.GetProperty("batchSize").GetInt32()), Is.EqualTo(new[] { 1, 2 }));
+            Assert.That(report.GetProperty("failures").EnumerateArray().Select(f => f.GetString()), Is.EqualTo(new[] { "batch 16: InvalidOperationException: item 20 cannot be made" }));
+            Assert.That(File.ReadAllText(Path.Combine(run.Folder, ReportWriter.MarkdownFileName)), Does.Contain("FAILED at batch 16"));
         });
     }
 
@@ -75,6 +94,15 @@ public sealed class FailureTests
             Assert.That(Directory.Exists(folder), Is.False);
         });
     }
+
+    private static CheckScenario ScaleScenario(float engineFactor, float referenceFactor) => new(
+        "scale",
+        $"engine y = {engineFactor}x, reference y = {referenceFactor}x",
+        [new ScenarioModel("scale.onnx", Scale(engineFactor))],
+        [Scale(referenceFactor)],
+        (pipeline, paths) => pipeline.Stages = [new StageOptions { Model = paths[0] }],
+        new ScenarioInput("x", TensorDataType.Float32, [4]),
+        index => TensorData.Float32(SampleModels.Weights(4, (uint)index + 1, 1f), 4));
 
     private static byte[] Scale(float factor) =>
         new OnnxModelBuilder("scale")

@@ -35,6 +35,7 @@ public sealed class QuickCpuCheckTests
                 Assert.That(correctness.GetProperty("items").GetInt32(), Is.EqualTo(11), name);
                 Assert.That(correctness.GetProperty("worstScaledError").GetDouble(), Is.LessThanOrEqualTo(1e-5), name);
                 Assert.That(copies.GetProperty("betweenStages").GetInt32(), Is.Zero, $"{name}: stages must hand over on the device");
+                Assert.That(scenario.GetProperty("failures").GetArrayLength(), Is.Zero, name);
             });
             var rows = scenario.GetProperty("throughput").EnumerateArray().ToArray();
             Assert.That(rows.Select(r => r.GetProperty("batchSize").GetInt32()), Is.EqualTo(new[] { 1, 4 }), name);

@@ -13,11 +13,12 @@ internal sealed record CheckReport(
     long? GpuMemoryBeforeMiB,
     IReadOnlyList<ScenarioReport> Scenarios)
 {
-    public bool Passed => Scenarios.All(scenario => scenario.Correctness.Passed);
+    public bool Passed => Scenarios.All(scenario => scenario.Correctness.Passed && scenario.Failures.Count == 0);
 }
 
-/// <summary>One pipeline's results.</summary>
-internal sealed record ScenarioReport(string Name, string Description, CorrectnessReport Correctness, IReadOnlyList<ThroughputRow> Throughput);
+/// <summary>One pipeline's results; <paramref name="Failures"/> names each batch size that could not be measured, and why.</summary>
+internal sealed record ScenarioReport(
+    string Name, string Description, CorrectnessReport Correctness, IReadOnlyList<ThroughputRow> Throughput, IReadOnlyList<string> Failures);
 
 /// <summary>
 /// The engine's outputs for <paramref name="Items"/> items against a CPU run of the same items: the worst difference

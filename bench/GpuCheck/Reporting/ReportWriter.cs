@@ -58,6 +58,12 @@ internal static class ReportWriter
                 Line($"| {row.BatchSize} | {Rate(row.EngineItemsPerSecond)} | {raw} | {row.EngineToRaw:0.00} | {graphs} | " +
                      $"{row.EngineCopiesPerBatch.Total} | {MiB(row.GpuMemoryUsedMiB)} |");
             }
+
+            foreach (var failure in scenario.Failures)
+            {
+                Line();
+                Line($"FAILED at {failure}");
+            }
         }
 
         return text.ToString();
