@@ -1,0 +1,3 @@
+using PullWorker.GpuCheck;
+
+return await GpuCheckCommand.Create(Console.Out, Console.Error).Parse(args).InvokeAsync();
