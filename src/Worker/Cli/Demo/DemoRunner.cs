@@ -6,12 +6,11 @@ using PullWorker.Emulator;
 using PullWorker.Inference.Stages;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
-using PullWorker.PubSub.Connection;
-using PullWorker.PubSub.Publishing;
 using PullWorker.Storage;
 using PullWorker.Storage.Client;
 using PullWorker.Worker.Cli.Shared;
 using PullWorker.Worker.Hosting;
+using PullWorker.Worker.Messaging;
 using PullWorker.Worker.Pipeline;
 using Spectre.Console;
 
@@ -82,12 +81,14 @@ public sealed class DemoRunner(DemoSettings settings, IAnsiConsole console, Time
     {
         var progress = new DemoProgress(console, time, () => ResultsWritten(emulator, run.ResultsPrefix, jobs.Count));
         IReadOnlyList<string>? messageIds;
-        await using (var publisher = await PubSubPublisher.CreateAsync(
-            new PublisherSettings { Topic = DemoNames.Topic },
-            PubSubConnectionOptions.ForEmulator(emulator.PubSubEmulatorHost),
-            cancellationToken: cancellationToken))
+        var publisher = await PubSubClients.PublisherAsync(DemoNames.Topic, emulator.PubSubEmulatorHost, cancellationToken);
+        try
         {
             messageIds = await progress.PublishAndWaitAsync(publisher, [.. jobs.Select(j => j.Message)], settings.Timeout, cancellationToken);
+        }
+        finally
+        {
+            await publisher.ShutdownAsync(cancellationToken);
         }
 
         if (messageIds is null)
