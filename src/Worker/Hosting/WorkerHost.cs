@@ -41,8 +41,9 @@ public static class WorkerHost
         try
         {
             await using var app = Build(args);
+            var failure = app.Services.GetRequiredService<WorkerFailure>();
             await app.RunAsync();
-            if (app.Services.GetRequiredService<WorkerFailure>().Reason is { } reason)
+            if (failure.Reason is { } reason)
             {
                 await Console.Error.WriteLineAsync($"pullworker: cannot work: {reason}");
                 return CannotWorkExitCode;

@@ -56,9 +56,13 @@ public sealed partial class JobPipeline(
     private ModelSlot? _models;
     private SubscriberClient? _subscriber;
     private JobHandler? _handler;
+    private Task _intake = Task.CompletedTask;
     private ResultWriter? _resultWriter;
     private InputFetcher? _inputFetcher;
     private int _disposed;
+
+    // Set when a drain begins: the subscriber's run ending after that is the drain, not a failure.
+    private volatile bool _draining;
 
     /// <summary>The engine new jobs start on; the demo and tests read its inputs and transfer counts.</summary>
     public InferenceEngine? Engine => _models?.Current.Engine;
@@ -87,13 +91,13 @@ public sealed partial class JobPipeline(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var intake = _subscriber!.StartAsync(_handler!.HandleAsync);
+        var intake = _intake = _subscriber!.StartAsync(_handler!.HandleAsync);
         readiness.SubscriberStreaming = true;
         failure.Watch(IntakeSource, intake);
         var watch = WatchModelAsync(_models!, workerOptions.Value.ModelPollInterval, stoppingToken);
         await intake.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         readiness.SubscriberStreaming = false;
-        if (intake.IsCompletedSuccessfully && !stoppingToken.IsCancellationRequested && !_hardStopCts.IsCancellationRequested)
+        if (intake.IsCompletedSuccessfully && !_draining && !stoppingToken.IsCancellationRequested)
         {
             failure.Fail(IntakeSource, "the subscriber stopped on its own");
         }
@@ -108,6 +112,8 @@ public sealed partial class JobPipeline(
             await base.StopAsync(cancellationToken);
             return;
         }
+
+        _draining = true;
 
         // A worker that failed has nothing left worth waiting for: its acks would not be accepted anyway.
         var grace = failure.Reason is null ? shutdownOptions.Value.Grace : TimeSpan.FromSeconds(1);
@@ -142,7 +148,14 @@ public sealed partial class JobPipeline(
 
         if (_subscriber is not null)
         {
-            await _subscriber.DisposeAsync();
+            try
+            {
+                await _subscriber.DisposeAsync();
+            }
+            catch (Exception) when (_intake.IsFaulted)
+            {
+                // The subscriber rethrows the fault it ended with, which the worker already reported as its failure.
+            }
         }
 
         if (_models is not null)

@@ -175,7 +175,6 @@ public sealed class WorkerProcessTests
     private Dictionary<string, string?> Environment(LocalDeployment deployment)
     {
         var environment = deployment.WorkerEnvironment(_modelPath);
-        environment["Worker__ResultWriters"] = "8";
         environment["Shutdown__Grace"] = Grace.ToString("c", CultureInfo.InvariantCulture);
         return environment;
     }

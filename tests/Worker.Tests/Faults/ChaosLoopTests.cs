@@ -47,7 +47,6 @@ public sealed class ChaosLoopTests
         var published = await PublishedJobs.PublishAsync(deployment, jobs, seed, malformed: true, cancellationToken);
         using var model = await ModelFile.WriteAsync(published.Model, cancellationToken);
         var environment = WorkerEnvironments.Process(deployment, model.Path);
-        environment["Worker__ResultWriters"] = "8";
         deployment.Emulator.Storage.Faults.Latency = StorageLatency;
 
         var clock = Stopwatch.StartNew();

@@ -45,7 +45,6 @@ public sealed class DrainTests
         var environment = WorkerEnvironments.Process(deployment, model.Path);
         environment["GCE_METADATA_HOST"] = metadata.Host;
         environment["FlowControl__MaxOutstandingMessages"] = MaxOutstanding.ToString(CultureInfo.InvariantCulture);
-        environment["Worker__ResultWriters"] = "8";
 
         int exitCode;
         TimeSpan drain;
