@@ -4,6 +4,7 @@ using PullWorker.Inference.Batching;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Parsing;
 using PullWorker.Jobs.Results;
+using PullWorker.Worker.Decoding;
 using PullWorker.Worker.ResultStorage;
 
 namespace PullWorker.Worker.Pipeline;
@@ -31,6 +32,10 @@ internal sealed partial class JobHandler(
     CancellationToken hardStop,
     ILogger<JobHandler> logger)
 {
+    // Flow control lets many handlers run at once (enough to fill batches); fetching and decoding are CPU- and
+    // memory-heavy (a full-size image decoded is up to Decoding:MaxImagePixels x 4 bytes), so only one per core
+    // does that at a time, as the decode workers did before.
+    private readonly SemaphoreSlim _decoding = new(Environment.ProcessorCount);
     private long _drainNacks;
 
     /// <summary>Messages given back because a drain began before they reached the device.</summary>
@@ -75,7 +80,17 @@ internal sealed partial class JobHandler(
 
     private async Task<JobResult> RunAsync(ParsedJob job, JobReceipt receipt, ActiveModel model, CancellationToken draining)
     {
-        var decoded = await model.Decoder.DecodeAsync(job, draining);
+        JobDecodeResult decoded;
+        await _decoding.WaitAsync(draining);
+        try
+        {
+            decoded = await model.Decoder.DecodeAsync(job, draining);
+        }
+        finally
+        {
+            _decoding.Release();
+        }
+
         if (decoded.Item is not { } item)
         {
             return documents.Failed(receipt, decoded.Error!);
