@@ -13,7 +13,7 @@ public sealed class FlowControlOptions
     /// </summary>
     public int MaxOutstandingMessages { get; set; }
 
-    /// <summary>Bytes of message data held unacked at once. Default 100 MB.</summary>
+    /// <summary>Bytes of message data held unacked at once, split between the <c>Subscriber:ClientCount</c> streams. Default 100 MB.</summary>
     public long MaxOutstandingBytes { get; set; } = 100_000_000;
 
     /// <summary>The effective message limit for a given batch size.</summary>

@@ -171,7 +171,8 @@ public sealed partial class JobPipeline(
 
     /// <summary>
     /// Flow control bounds the handlers running at once for the whole client, and what each stream fetches, so
-    /// with <c>Subscriber:ClientCount</c> streams up to that many times the limit may be leased.
+    /// with <c>Subscriber:ClientCount</c> streams up to that many times the message limit may be leased; the byte
+    /// limit, a memory bound, is split between the streams so it holds for the whole worker.
     /// </summary>
     private Task<SubscriberClient> BuildSubscriberAsync(string subscription, string? emulatorHost, CancellationToken cancellationToken)
     {
@@ -182,7 +183,7 @@ public sealed partial class JobPipeline(
         builder.Settings = new SubscriberClient.Settings
         {
             FlowControlSettings = new FlowControlSettings(
-                flow.EffectiveMaxOutstandingMessages(batchingOptions.Value.MaxBatchSize), flow.MaxOutstandingBytes),
+                flow.EffectiveMaxOutstandingMessages(batchingOptions.Value.MaxBatchSize), flow.MaxOutstandingBytes / leases.ClientCount),
             AckDeadline = leases.AckDeadline,
             AckExtensionWindow = leases.AckExtensionWindow,
             MaxTotalAckExtension = leases.MaxTotalAckExtension,
