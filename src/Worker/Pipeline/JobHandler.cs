@@ -34,7 +34,7 @@ internal sealed partial class JobHandler(
 {
     // Flow control lets many handlers run at once (enough to fill batches); fetching and decoding are CPU- and
     // memory-heavy (a full-size image decoded is up to Decoding:MaxImagePixels x 4 bytes), so only one per core
-    // does that at a time, as the decode workers did before.
+    // does that at a time.
     private readonly SemaphoreSlim _decoding = new(Environment.ProcessorCount);
     private long _drainNacks;
 
