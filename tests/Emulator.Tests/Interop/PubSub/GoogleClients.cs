@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Google.Api.Gax;
 using Google.Api.Gax.Grpc;
 using Google.Cloud.PubSub.V1;
@@ -50,52 +49,4 @@ internal static class GoogleClients
             Endpoint = server.Emulator.EmulatorHost,
             ChannelCredentials = ChannelCredentials.Insecure,
         }.BuildAsync(cancellationToken);
-}
-
-/// <summary>
-/// Sees the client's unary ModifyAckDeadline calls with a positive deadline: the first for a message is its receipt
-/// (the client sets its own deadline at once), the later ones are lease extensions.
-/// </summary>
-internal sealed class LeaseExtensionSpy : Interceptor
-{
-    private readonly TaskCompletionSource _received = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _extended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _answered;
-
-    public Task Received => _received.Task;
-
-    public Task Extended => _extended.Task;
-
-    public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(
-        TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncUnaryCallContinuation<TRequest, TResponse> continuation)
-    {
-        var call = continuation(request, context);
-        if (request is ModifyAckDeadlineRequest { AckDeadlineSeconds: > 0 })
-        {
-            // Signalled once the service has answered, so the extension is in force when the test goes on.
-            _ = call.ResponseAsync.ContinueWith(
-                _ => (Interlocked.Increment(ref _answered) == 1 ? _received : _extended).TrySetResult(), TaskScheduler.Default);
-        }
-
-        return call;
-    }
-}
-
-/// <summary>Keeps the client library's warnings, so a test can show it never had to restart a stream.</summary>
-internal sealed class WarningLog : ILogger
-{
-    public ConcurrentQueue<string> Warnings { get; } = new();
-
-    public IDisposable? BeginScope<TState>(TState state)
-        where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-    {
-        if (IsEnabled(logLevel))
-        {
-            Warnings.Enqueue(formatter(state, exception));
-        }
-    }
 }
