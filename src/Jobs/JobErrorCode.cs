@@ -3,8 +3,9 @@ using System.Text.Json.Serialization;
 namespace PullWorker.Jobs;
 
 /// <summary>
-/// Why a job could not be processed because of its own content (contract section 2). Such a job gets an error
-/// result and is acknowledged; failures that are not the job's fault never get one of these codes.
+/// Why a job could not be processed (contract section 2): because of its own content (every code but
+/// <see cref="Unavailable"/>; such a job gets an error result and is acknowledged), or, on its last delivery
+/// attempt, because something it needs stayed unavailable.
 /// Serialised as the contract's snake_case names.
 /// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<JobErrorCode>))]
@@ -40,4 +41,11 @@ public enum JobErrorCode
 
     [JsonStringEnumMemberName("inference_failed")]
     InferenceFailed,
+
+    /// <summary>
+    /// Not the job's fault (storage or device unavailable) and still failing on the last delivery attempt before
+    /// dead-lettering; the job itself may be fine and can be published again.
+    /// </summary>
+    [JsonStringEnumMemberName("unavailable")]
+    Unavailable,
 }

@@ -15,6 +15,7 @@ public static class JobErrorCodeExtensions
         JobErrorCode.InputForbidden => "input_forbidden",
         JobErrorCode.DecodeFailed => "decode_failed",
         JobErrorCode.InferenceFailed => "inference_failed",
+        JobErrorCode.Unavailable => "unavailable",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "not a JobErrorCode"),
     };
 

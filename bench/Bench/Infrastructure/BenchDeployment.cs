@@ -1,8 +1,8 @@
 using Google.Cloud.PubSub.V1;
 using Google.Protobuf;
 using PullWorker.Emulator;
-using PullWorker.PubSub.Connection;
-using PullWorker.PubSub.Publishing;
+using Google.Api.Gax;
+using PullWorker.Worker.Messaging;
 
 namespace PullWorker.Bench.Infrastructure;
 
@@ -38,11 +38,11 @@ internal sealed class BenchDeployment : IAsyncDisposable
     {
         var emulator = await EmulatorServer.StartAsync(EmulatorOptions.DynamicPorts, cancellationToken);
         var deployment = new BenchDeployment(emulator, name);
-        using var admin = await PubSubConnection.CreateAsync(PubSubConnectionOptions.ForEmulator(emulator.PubSubEmulatorHost), 1, cancellationToken);
-        await admin.NextPublisher().CreateTopicAsync(new Topic { Name = deployment.Topic }, cancellationToken: cancellationToken);
-        await admin.NextSubscriber().CreateSubscriptionAsync(
-            new Subscription { Name = deployment.Subscription, Topic = deployment.Topic, AckDeadlineSeconds = 60 },
-            cancellationToken: cancellationToken);
+        var topics = await PubSubClients.TopicAdminAsync(emulator.PubSubEmulatorHost, cancellationToken);
+        await topics.CreateTopicAsync(new Topic { Name = deployment.Topic }, cancellationToken);
+        var subscriptions = await PubSubClients.SubscriptionAdminAsync(emulator.PubSubEmulatorHost, cancellationToken);
+        await subscriptions.CreateSubscriptionAsync(
+            new Subscription { Name = deployment.Subscription, Topic = deployment.Topic, AckDeadlineSeconds = 60 }, cancellationToken);
         emulator.Storage.CreateBucket(ResultsBucket);
         return deployment;
     }
@@ -61,25 +61,22 @@ internal sealed class BenchDeployment : IAsyncDisposable
         ["STORAGE_EMULATOR_HOST"] = Emulator.StorageEmulatorHost,
     };
 
-    /// <summary>Publishes every message through the product's batching publisher; returns when all are stored.</summary>
+    /// <summary>Publishes every message through Google's batching publisher, in full requests; returns when all are stored.</summary>
     public async Task PublishAsync(IEnumerable<PubsubMessage> messages, CancellationToken cancellationToken)
     {
-        var settings = new PublisherSettings
+        var settings = new PublisherClient.Settings
         {
-            Topic = Topic,
-            MaxBatchMessages = PublisherSettings.MaxMessagesPerRequest,
-            MaxBatchBytes = PublisherSettings.MaxBytesPerRequest / 2,
-            MaxPendingMessages = 20_000,
+            BatchingSettings = new BatchingSettings(1_000, 5_000_000, TimeSpan.FromMilliseconds(10)),
         };
-        await using var publisher = await PubSubPublisher.CreateAsync(
-            settings, PubSubConnectionOptions.ForEmulator(Emulator.PubSubEmulatorHost), cancellationToken: cancellationToken);
-        var sends = new List<Task<string>>();
-        foreach (var message in messages)
+        var publisher = await PubSubClients.PublisherAsync(Topic, Emulator.PubSubEmulatorHost, cancellationToken, settings);
+        try
         {
-            sends.Add(publisher.PublishAsync(message, cancellationToken));
+            await Task.WhenAll(messages.Select(publisher.PublishAsync));
         }
-
-        await Task.WhenAll(sends);
+        finally
+        {
+            await publisher.ShutdownAsync(cancellationToken);
+        }
     }
 
     /// <summary>Waits, polling the emulator's counters, until <paramref name="count"/> messages are acked.</summary>

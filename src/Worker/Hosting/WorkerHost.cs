@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using PullWorker.Inference.Devices;
-using PullWorker.PubSub;
+using Microsoft.Extensions.DependencyInjection;
+using PullWorker.Worker.Lifecycle;
+using PullWorker.Worker.Messaging;
 using PullWorker.Worker.Observability;
 using PullWorker.Worker.Options;
 
@@ -26,16 +28,27 @@ public static class WorkerHost
         return app;
     }
 
+    /// <summary>Exit code of a worker that started and then could no longer work.</summary>
+    public const int CannotWorkExitCode = 2;
+
     /// <summary>
     /// Runs until SIGTERM/SIGINT (or a preemption notice) and a drain. 0 after a clean drain; 1 with one line on
-    /// standard error when start-up fails, saying what to fix.
+    /// standard error when start-up fails, saying what to fix; <see cref="CannotWorkExitCode"/> with one line saying
+    /// why when the worker stopped because it could no longer work.
     /// </summary>
     public static async Task<int> RunAsync(string[] args)
     {
         try
         {
             await using var app = Build(args);
+            var failure = app.Services.GetRequiredService<WorkerFailure>();
             await app.RunAsync();
+            if (failure.Reason is { } reason)
+            {
+                await Console.Error.WriteLineAsync($"pullworker: cannot work: {reason}");
+                return CannotWorkExitCode;
+            }
+
             return 0;
         }
         catch (Exception e) when (StartupProblem(e) is { } problem)
@@ -49,7 +62,7 @@ public static class WorkerHost
     public static string? StartupProblem(Exception exception) => exception switch
     {
         OptionsValidationException e => string.Join("; ", e.Failures),
-        PubSubConfigurationException e => e.Message,
+        PubSubSetupException e => e.Message,
         DeviceUnavailableException e => e.Message,
         InvalidOperationException e => e.Message,
         // ValidateOnStart reports every invalid section at once; the user gets them all on the one line.

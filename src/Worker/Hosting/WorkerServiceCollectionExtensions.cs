@@ -21,6 +21,7 @@ public static class WorkerServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddValidatedOptions<WorkerOptions, WorkerOptionsValidator>(configuration, WorkerOptions.Section);
         services.AddValidatedOptions<FlowControlOptions, FlowControlOptionsValidator>(configuration, FlowControlOptions.Section);
+        services.AddValidatedOptions<SubscriberOptions, SubscriberOptionsValidator>(configuration, SubscriberOptions.Section);
         services.AddOptions<ShutdownOptions>().Bind(configuration.GetSection(ShutdownOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<JobParserOptions>().Bind(configuration.GetSection(JobParserOptions.SectionName));
@@ -33,6 +34,7 @@ public static class WorkerServiceCollectionExtensions
             .Configure<IOptions<ShutdownOptions>>((host, shutdown) => host.ShutdownTimeout = shutdown.Value.Grace + TimeSpan.FromSeconds(3));
 
         services.AddSingleton<Readiness>();
+        services.AddSingleton<WorkerFailure>();
         services.AddSingleton<WorkerMetrics>();
         services.AddSingleton<JobPipeline>();
         services.AddHostedService(provider => provider.GetRequiredService<JobPipeline>());

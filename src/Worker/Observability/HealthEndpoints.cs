@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using PullWorker.Worker.Lifecycle;
 
 namespace PullWorker.Worker.Observability;
 
@@ -9,8 +10,10 @@ public static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        // Alive means the process answers: the host itself stops when the pipeline dies.
-        endpoints.MapGet("/healthz", () => Results.Text("ok\n"));
+        // Failing from the moment the worker knows it cannot work until the process has exited.
+        endpoints.MapGet("/healthz", (WorkerFailure failure) => failure.Reason is { } reason
+            ? Results.Text($"failing: {reason}\n", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Text("ok\n"));
         endpoints.MapGet("/readyz", (Readiness readiness) => Results.Json(
             new
             {

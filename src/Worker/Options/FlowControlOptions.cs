@@ -6,17 +6,15 @@ public sealed class FlowControlOptions
     public const string Section = "FlowControl";
 
     /// <summary>
-    /// Messages held unacked at once, across all streams. 0 (the default) means four batches
+    /// Messages handed to the worker at once (each stream may fetch this many, see <c>Subscriber:ClientCount</c>).
+    /// 0 (the default) means four batches
     /// (4 x <c>Batching:MaxBatchSize</c>): one on the device, one being assembled, and two more decoding or
     /// writing, which keeps the device busy without leasing work another worker could take.
     /// </summary>
     public int MaxOutstandingMessages { get; set; }
 
-    /// <summary>Bytes of message data held unacked at once. Default 100 MB.</summary>
+    /// <summary>Bytes of message data held unacked at once, split between the <c>Subscriber:ClientCount</c> streams. Default 100 MB.</summary>
     public long MaxOutstandingBytes { get; set; } = 100_000_000;
-
-    /// <summary>StreamingPull streams (each on its own HTTP/2 connection, about 10 MB/s each). Default 2.</summary>
-    public int Streams { get; set; } = 2;
 
     /// <summary>The effective message limit for a given batch size.</summary>
     public int EffectiveMaxOutstandingMessages(int maxBatchSize) =>

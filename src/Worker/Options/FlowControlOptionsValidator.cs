@@ -19,11 +19,6 @@ public sealed class FlowControlOptionsValidator : IValidateOptions<FlowControlOp
             failures.Add($"FlowControl:MaxOutstandingBytes must be at least 1000000 (one large message must fit), got {options.MaxOutstandingBytes}");
         }
 
-        if (options.Streams is < 1 or > 32)
-        {
-            failures.Add($"FlowControl:Streams must be from 1 to 32, got {options.Streams}");
-        }
-
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

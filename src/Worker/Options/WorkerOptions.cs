@@ -15,15 +15,6 @@ public sealed class WorkerOptions
     public List<string> InputBuckets { get; set; } = [];
 
     /// <summary>
-    /// CPU workers that parse jobs, fetch inputs and decode images while the device runs. Default: one per core,
-    /// since decoding is CPU-bound and the device thread mostly waits on the device.
-    /// </summary>
-    public int DecodeWorkers { get; set; } = Environment.ProcessorCount;
-
-    /// <summary>Result uploads in flight at once; uploads are latency-bound, so many overlap cheaply.</summary>
-    public int ResultWriters { get; set; } = 32;
-
-    /// <summary>
     /// How often <c>gs://</c> stage models are checked for a new generation, which is then loaded beside the old
     /// one, warmed up and switched to between batches. Zero turns the check off. Default one minute.
     /// </summary>

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using PullWorker.PubSub.Names;
+using Google.Cloud.PubSub.V1;
 using PullWorker.Worker.Storage;
 
 namespace PullWorker.Worker.Options;
@@ -17,13 +17,9 @@ public sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
         }
         else
         {
-            try
+            if (!SubscriptionName.TryParse(options.Subscription, out _))
             {
-                SubscriptionName.Parse(options.Subscription);
-            }
-            catch (FormatException e)
-            {
-                failures.Add($"Worker:Subscription: {e.Message}");
+                failures.Add($"Worker:Subscription must look like projects/{{project}}/subscriptions/{{name}}, got '{options.Subscription}'");
             }
         }
 
@@ -42,16 +38,6 @@ public sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
             {
                 failures.Add($"Worker:InputBuckets:{i}: {problem}");
             }
-        }
-
-        if (options.DecodeWorkers is < 1 or > 256)
-        {
-            failures.Add($"Worker:DecodeWorkers must be from 1 to 256, got {options.DecodeWorkers}");
-        }
-
-        if (options.ResultWriters is < 1 or > 1024)
-        {
-            failures.Add($"Worker:ResultWriters must be from 1 to 1024, got {options.ResultWriters}");
         }
 
         if (options.ModelPollInterval < TimeSpan.Zero)

@@ -1,16 +1,17 @@
-using System.Threading.Channels;
+using Google.Api.Gax;
+using Google.Cloud.PubSub.V1;
+using Google.Cloud.Storage.V1;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using PullWorker.Inference;
 using PullWorker.Inference.Configuration;
+using PullWorker.Inference;
 using PullWorker.Jobs.Parsing;
-using PullWorker.PubSub.Connection;
-using PullWorker.PubSub.Subscribing;
-using Google.Cloud.Storage.V1;
 using PullWorker.Worker.Decoding;
 using PullWorker.Worker.Inputs;
+using PullWorker.Worker.Lifecycle;
+using PullWorker.Worker.Messaging;
 using PullWorker.Worker.Observability;
 using PullWorker.Worker.Options;
 using PullWorker.Worker.ResultStorage;
@@ -19,15 +20,17 @@ using PullWorker.Worker.Storage;
 namespace PullWorker.Worker.Pipeline;
 
 /// <summary>
-/// The daemon's one job: Pub/Sub -> decode (N CPU workers) -> engine (one batch on the device at a time) ->
-/// result writers -> ack. Start-up happens in <see cref="StartAsync"/>, so a missing subscription or an unreadable
-/// model stops the host before it reports started. <see cref="StopAsync"/> drains: stop pulling, nack what has not
-/// reached the device, finish what has, write and ack it, all within <c>Shutdown:Grace</c>.
+/// The daemon: Google's <c>SubscriberClient</c> hands each message to a <see cref="JobHandler"/>. Start-up (model
+/// load and warm-up, bucket, subscription) happens in <see cref="StartAsync"/>, so a mistake stops the host before
+/// it reports started. <see cref="StopAsync"/> drains within <c>Shutdown:Grace</c>: no new messages, unstarted ones
+/// nacked, jobs already on the device finished, written and acked. If intake fails for good while running, the
+/// worker fails (<see cref="WorkerFailure"/>) and the process exits non-zero.
 /// </summary>
 public sealed partial class JobPipeline(
     IConfiguration configuration,
     IOptions<WorkerOptions> workerOptions,
     IOptions<FlowControlOptions> flowControlOptions,
+    IOptions<SubscriberOptions> subscriberOptions,
     IOptions<ShutdownOptions> shutdownOptions,
     IOptions<PipelineOptions> pipelineOptions,
     IOptions<BatchingOptions> batchingOptions,
@@ -36,34 +39,39 @@ public sealed partial class JobPipeline(
     IOptions<ImageDecodingOptions> imageOptions,
     StorageClient storage,
     Readiness readiness,
+    WorkerFailure failure,
     WorkerMetrics metrics,
     TimeProvider time,
-    ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
+    ILoggerFactory loggerFactory) : BackgroundService, IAsyncDisposable
 {
+    private const string IntakeSource = "Pub/Sub intake (Worker:Subscription)";
+
     private readonly ILogger _logger = loggerFactory.CreateLogger<JobPipeline>();
     private readonly ModelResolver _resolver = new(storage, storageOptions.Value, time);
 
-    // Cancels intake: decode workers stop taking messages, jobs still queued for the device are withdrawn, and
-    // the model watch stops.
-    private readonly CancellationTokenSource _intakeCts = new();
-
-    // Cancels everything still running, when the grace period is over.
-    private readonly CancellationTokenSource _hardStopCts = new();
+    // Cancels device work and result writes still running when the drain's grace is over.
+    private readonly CancellationTokenSource _hardStopCts = new(Timeout.InfiniteTimeSpan, time);
 
     private ModelSlot? _models;
-    private PubSubSubscriber? _subscriber;
+    private SubscriberClient? _subscriber;
+    private JobHandler? _handler;
+    private Task _intake = Task.CompletedTask;
     private ResultWriter? _resultWriter;
     private InputFetcher? _inputFetcher;
-    private Task _running = Task.CompletedTask;
     private int _disposed;
+
+    // Set when a drain begins: the subscriber's run ending after that is the drain, not a failure.
+    private volatile bool _draining;
 
     /// <summary>The engine new jobs start on; the demo and tests read its inputs and transfer counts.</summary>
     public InferenceEngine? Engine => _models?.Current.Engine;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
         var worker = workerOptions.Value;
-        var batching = batchingOptions.Value;
+        var emulatorHost = configuration[PubSubClients.EmulatorHostVariable];
+        var maxDeliveryAttempts = await SubscriptionCheck.MaxDeliveryAttemptsAsync(worker.Subscription, emulatorHost, cancellationToken);
+
         _inputFetcher = new InputFetcher(storage, worker.InputBuckets, storageOptions, time);
         _models = new ModelSlot(await LoadModelAsync(cancellationToken));
         readiness.ModelLoaded = true;
@@ -73,45 +81,61 @@ public sealed partial class JobPipeline(
         await new StorageAccessCheck(storage, storageOptions.Value).VerifyAsync("Worker:Results", _resultWriter.Results.Bucket, "Worker:InputBuckets", worker.InputBuckets, cancellationToken);
         readiness.BucketsWarmed = true;
 
-        var flow = flowControlOptions.Value;
-        _subscriber = await PubSubSubscriber.StartAsync(
-            new SubscriberSettings
-            {
-                Subscription = worker.Subscription,
-                StreamCount = flow.Streams,
-                MaxOutstandingMessages = flow.EffectiveMaxOutstandingMessages(batching.MaxBatchSize),
-                MaxOutstandingBytes = flow.MaxOutstandingBytes,
-            },
-            new PubSubConnectionOptions { EmulatorHost = configuration[PubSubConnectionOptions.EmulatorHostVariable] },
-            loggerFactory,
-            time,
-            cancellationToken);
-        readiness.SubscriberStreaming = true;
-
-        _running = RunAsync(worker, _subscriber, _models, _resultWriter);
+        _handler = new JobHandler(
+            new JobParser(parserOptions.Value), _models, _resultWriter, new ResultDocuments(time), maxDeliveryAttempts,
+            metrics, time, _hardStopCts.Token, loggerFactory.CreateLogger<JobHandler>());
+        _subscriber = await BuildSubscriberAsync(worker.Subscription, emulatorHost, cancellationToken);
+        await base.StartAsync(cancellationToken);
         LogStarted(worker.Subscription, _models.Current.Engine.Device.ToString(), worker.Results);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (_subscriber is null)
+        var intake = _intake = _subscriber!.StartAsync(_handler!.HandleAsync);
+        readiness.SubscriberStreaming = true;
+        failure.Watch(IntakeSource, intake);
+        var watch = WatchModelAsync(_models!, workerOptions.Value.ModelPollInterval, stoppingToken);
+        await intake.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        readiness.SubscriberStreaming = false;
+        if (intake.IsCompletedSuccessfully && !_draining && !stoppingToken.IsCancellationRequested)
         {
+            failure.Fail(IntakeSource, "the subscriber stopped on its own");
+        }
+
+        await watch;
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_subscriber is null || _handler is null)
+        {
+            await base.StopAsync(cancellationToken);
             return;
         }
 
-        var grace = shutdownOptions.Value.Grace;
+        _draining = true;
+
+        // A worker that failed has nothing left worth waiting for: its acks would not be accepted anyway.
+        var grace = failure.Reason is null ? shutdownOptions.Value.Grace : TimeSpan.FromSeconds(1);
         LogDraining(grace);
+        var started = time.GetTimestamp();
         readiness.SubscriberStreaming = false;
         _hardStopCts.CancelAfter(grace);
-        using var hostGaveUp = cancellationToken.Register(() => _hardStopCts.Cancel());
+        using var hostGaveUp = cancellationToken.Register(_hardStopCts.Cancel);
+        var complete = true;
+        try
+        {
+            await _subscriber.StopAsync(
+                new SubscriberClient.ShutdownOptions { Mode = SubscriberClient.ShutdownMode.NackImmediately, Timeout = grace }, _hardStopCts.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException || failure.Reason is not null)
+        {
+            // Out of grace (the rest comes back when its leases lapse), or the intake had already failed.
+            complete = false;
+        }
 
-        // The subscriber stops pulling and nacks what it has not handed out; it then waits for the messages
-        // handed out to be acked or nacked, which the stages do as they finish.
-        await _intakeCts.CancelAsync();
-        var subscriberStopped = _subscriber.StopAsync(grace, _hardStopCts.Token);
-        await _running.WaitAsync(_hardStopCts.Token).ContinueWith(_ => { }, TaskScheduler.Default);
-        await subscriberStopped;
-        LogDrained(_running.IsCompletedSuccessfully);
+        await base.StopAsync(CancellationToken.None);
+        LogDrained(time.GetElapsedTime(started), _handler.DrainNacks, complete);
     }
 
     public async ValueTask DisposeAsync()
@@ -124,7 +148,14 @@ public sealed partial class JobPipeline(
 
         if (_subscriber is not null)
         {
-            await _subscriber.DisposeAsync();
+            try
+            {
+                await _subscriber.DisposeAsync();
+            }
+            catch (Exception) when (_intake.IsFaulted)
+            {
+                // The subscriber rethrows the fault it ended with, which the worker already reported as its failure.
+            }
         }
 
         if (_models is not null)
@@ -134,44 +165,31 @@ public sealed partial class JobPipeline(
 
         _resultWriter?.Dispose();
         _inputFetcher?.Dispose();
-        _intakeCts.Dispose();
         _hardStopCts.Dispose();
+        Dispose();
     }
 
-    private async Task RunAsync(WorkerOptions worker, PubSubSubscriber subscriber, ModelSlot models, ResultWriter writer)
+    /// <summary>
+    /// Flow control bounds the handlers running at once for the whole client, and what each stream fetches, so
+    /// with <c>Subscriber:ClientCount</c> streams up to that many times the message limit may be leased; the byte
+    /// limit, a memory bound, is split between the streams so it holds for the whole worker.
+    /// </summary>
+    private Task<SubscriberClient> BuildSubscriberAsync(string subscription, string? emulatorHost, CancellationToken cancellationToken)
     {
-        // Holds every job between decode and its result; flow control already bounds how many there can be.
-        var capacity = flowControlOptions.Value.EffectiveMaxOutstandingMessages(batchingOptions.Value.MaxBatchSize);
-        var pending = Channel.CreateBounded<PendingJob>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait });
-        var decodeStage = new DecodeStage(new JobParser(parserOptions.Value), models, metrics, loggerFactory.CreateLogger<DecodeStage>());
-        var resultStage = new ResultStage(
-            writer, new ResultDocuments(time), subscriber.MaxDeliveryAttempts, metrics, time, loggerFactory.CreateLogger<ResultStage>());
-
-        var decoders = Enumerable.Range(0, worker.DecodeWorkers)
-            .Select(_ => Task.Run(() => decodeStage.RunAsync(subscriber.Messages, pending.Writer, _intakeCts.Token)))
-            .ToArray();
-        var writers = Enumerable.Range(0, worker.ResultWriters)
-            .Select(_ => Task.Run(() => resultStage.RunAsync(pending.Reader, _hardStopCts.Token)))
-            .ToArray();
-        var watch = WatchModelAsync(models, worker.ModelPollInterval, _intakeCts.Token);
-
-        try
+        var flow = flowControlOptions.Value;
+        var leases = subscriberOptions.Value;
+        var builder = PubSubClients.Subscriber(subscription, emulatorHost);
+        builder.ClientCount = leases.ClientCount;
+        builder.Settings = new SubscriberClient.Settings
         {
-            await Task.WhenAll(decoders);
-        }
-        finally
-        {
-            pending.Writer.TryComplete();
-        }
-
-        // Messages handed out but never read by a decoder go back at once.
-        while (subscriber.Messages.TryRead(out var leftover))
-        {
-            leftover.Nack();
-        }
-
-        await Task.WhenAll(writers);
-        await watch;
+            FlowControlSettings = new FlowControlSettings(
+                flow.EffectiveMaxOutstandingMessages(batchingOptions.Value.MaxBatchSize), flow.MaxOutstandingBytes / leases.ClientCount),
+            AckDeadline = leases.AckDeadline,
+            AckExtensionWindow = leases.AckExtensionWindow,
+            MaxTotalAckExtension = leases.MaxTotalAckExtension,
+        };
+        builder.Logger = loggerFactory.CreateLogger<SubscriberClient>();
+        return builder.BuildAsync(cancellationToken);
     }
 
     /// <summary>Resolves the configured stages, loads and warms them, and pairs the engine with its decoder.</summary>
@@ -229,8 +247,8 @@ public sealed partial class JobPipeline(
     [LoggerMessage(Level = LogLevel.Information, Message = "Draining within {Grace}: no new messages, unstarted ones nacked")]
     private partial void LogDraining(TimeSpan grace);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Drained (complete: {Complete})")]
-    private partial void LogDrained(bool complete);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Drained in {Elapsed}; {Nacked} messages nacked by the handler (complete: {Complete})")]
+    private partial void LogDrained(TimeSpan elapsed, long nacked, bool complete);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model changed: new jobs run on {NewSha256} instead of {OldSha256}")]
     private partial void LogModelReplaced(string oldSha256, string newSha256);

@@ -24,13 +24,13 @@ internal sealed class ResultDocuments(TimeProvider time)
         return new ModelInfo(string.Join('+', userModels), sha256);
     }
 
-    public JobResult Succeeded(PendingJob job, IReadOnlyDictionary<string, TensorData> outputs) =>
+    public JobResult Succeeded(JobReceipt job, IReadOnlyDictionary<string, TensorData> outputs) =>
         JobResult.Succeeded(
-            job.Id, job.Message.MessageId, outputs.ToDictionary(o => o.Key, o => ToOutputTensor(o.Value), StringComparer.Ordinal),
-            job.Model.Model, job.Message.PublishTime, time.GetUtcNow(), job.Message.DeliveryAttempt);
+            job.Id, job.MessageId, outputs.ToDictionary(o => o.Key, o => ToOutputTensor(o.Value), StringComparer.Ordinal),
+            job.Model.Model, job.PublishTime, time.GetUtcNow(), job.DeliveryAttempt);
 
-    public JobResult Failed(PendingJob job, JobError error) =>
-        JobResult.Failed(job.Id, job.Message.MessageId, error, job.Model.Model, job.Message.PublishTime, time.GetUtcNow(), job.Message.DeliveryAttempt);
+    public JobResult Failed(JobReceipt job, JobError error) =>
+        JobResult.Failed(job.Id, job.MessageId, error, job.Model.Model, job.PublishTime, time.GetUtcNow(), job.DeliveryAttempt);
 
     private static OutputTensor ToOutputTensor(TensorData tensor)
     {

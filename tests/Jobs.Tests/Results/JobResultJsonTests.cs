@@ -184,7 +184,7 @@ public sealed class JobResultJsonTests
         var expected = new[]
         {
             "invalid_json", "invalid_id", "unknown_input", "missing_input", "invalid_tensor", "too_large",
-            "input_not_found", "input_forbidden", "decode_failed", "inference_failed",
+            "input_not_found", "input_forbidden", "decode_failed", "inference_failed", "unavailable",
         };
 
         var wireNames = Enum.GetValues<JobErrorCode>().Select(code => code.ToWireName()).ToArray();

@@ -2,7 +2,7 @@ using Google.Cloud.PubSub.V1;
 using Grpc.Net.Client;
 using PullWorker.Emulator;
 using PullWorker.Jobs.Parsing;
-using PullWorker.PubSub.Connection;
+using PullWorker.Worker.Messaging;
 using PullWorker.Worker.Cli.Demo;
 using PullWorker.Worker.Cli.Submit;
 using SkiaSharp;
@@ -58,7 +58,7 @@ public sealed class SubmitTests
         using var console = new TestConsole();
 
         var messages = await JobFiles.ReadAsync([jsonl, png], "photos/", cancellationToken);
-        var ids = await new JobSubmitter(console.Console, PubSubConnectionOptions.ForEmulator(_emulator.PubSubEmulatorHost))
+        var ids = await new JobSubmitter(console.Console, _emulator.PubSubEmulatorHost)
             .SubmitAsync(Topic, messages, cancellationToken);
         var received = await PullAsync(ids.Count, cancellationToken);
 

@@ -68,7 +68,7 @@ internal sealed class ImageJobs
 
     private JobCase Malformed(int kind, string id) => (kind % 7) switch
     {
-        0 => JobCase.Failing(ImageJob(id, new JsonObject { ["b64"] = Convert.ToBase64String(Encoding.ASCII.GetBytes("not an image at all")) }), id, JobErrorCode.DecodeFailed),
+        0 => JobCase.Failing(ImageJob(id, new JsonObject { ["b64"] = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes("not an image at all")) }), id, JobErrorCode.DecodeFailed),
         1 => JobCase.Failing(ImageJob(id, new JsonObject { ["uri"] = $"gs://{LocalDeployment.InputsBucket}/images/missing.png" }), id, JobErrorCode.InputNotFound),
         2 => JobCase.Failing(ImageJob(id, new JsonObject { ["uri"] = "gs://someone-elses-bucket/images/000.png" }), id, JobErrorCode.InputForbidden),
         3 => JobCase.Failing(Raw(_images[0].Encoded.AsSpan(0, 40).ToArray(), "image/png", id), id, JobErrorCode.DecodeFailed),

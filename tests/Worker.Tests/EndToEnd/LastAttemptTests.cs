@@ -65,8 +65,9 @@ public sealed class LastAttemptTests
         Assert.Multiple(() =>
         {
             Assert.That(result.Status, Is.EqualTo(JobStatus.Error));
-            Assert.That(result.Error?.Code, Is.EqualTo(JobErrorCode.InferenceFailed));
-            Assert.That(result.Error?.Message, Does.Contain($"gave up after {LocalDeployment.MaxDeliveryAttempts} delivery attempts"));
+            Assert.That(result.Error?.Code, Is.EqualTo(JobErrorCode.Unavailable));
+            Assert.That(result.Error?.Message, Does.StartWith("not processed: "));
+            Assert.That(result.Error?.Message, Does.EndWith($"after {LocalDeployment.MaxDeliveryAttempts} attempts; it can be published again"));
             Assert.That(result.DeliveryAttempt, Is.EqualTo(LocalDeployment.MaxDeliveryAttempts));
             Assert.That(stats.Acked, Is.Zero, "dead-lettered, not acked");
         });

@@ -79,7 +79,7 @@ internal static class TensorJobs
         JsonObject Job(JsonObject inputs) => new() { ["id"] = id, ["inputs"] = inputs };
         return (kind % 8) switch
         {
-            0 => JobCase.Failing(Message(Encoding.UTF8.GetBytes($"{{\"id\":\"{id}\",\"inputs\":{{\"x\":")), id, JobErrorCode.InvalidJson),
+            0 => JobCase.Failing(Message(System.Text.Encoding.UTF8.GetBytes($"{{\"id\":\"{id}\",\"inputs\":{{\"x\":")), id, JobErrorCode.InvalidJson),
             1 => JobCase.Failing(
                 Json(new JsonObject { ["id"] = "../" + id, ["inputs"] = new JsonObject { ["x"] = Data("float32", [Features], x) } }),
                 null,
@@ -122,7 +122,7 @@ internal static class TensorJobs
         ["b64"] = Convert.ToBase64String(bytes),
     };
 
-    private static PubsubMessage Json(JsonObject job) => Message(Encoding.UTF8.GetBytes(job.ToJsonString()));
+    private static PubsubMessage Json(JsonObject job) => Message(System.Text.Encoding.UTF8.GetBytes(job.ToJsonString()));
 
     private static PubsubMessage Message(byte[] data) => new() { Data = ByteString.CopyFrom(data) };
 }

@@ -22,6 +22,9 @@ public sealed class WorkerProcessTests
 
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(10);
 
+    /// <summary>The client library's shortest lease, so what does lapse comes back soon.</summary>
+    private static readonly TimeSpan AckDeadline = TimeSpan.FromSeconds(10);
+
     private string _directory = string.Empty;
     private string _modelPath = string.Empty;
 
@@ -91,14 +94,16 @@ public sealed class WorkerProcessTests
             await first.TerminateAsync(cancellationToken);
             exitCode = await first.WaitForExitAsync(cancellationToken);
             drain = stopwatch.Elapsed;
-            Assert.That(first.Stdout, Has.Some.Contains("Drained (complete: True)"), first.Transcript());
+            Assert.That(first.Stdout, Has.Some.Contains("(complete: True)"), first.Transcript());
         }
 
-        // Right after the exit nothing is still leased to the worker. What it nacked is deliverable again once the
-        // subscription's retry backoff (at most 5 s) has passed: before any lease (10 s at least) could have expired.
+        // What the worker nacked is deliverable again once the subscription's retry backoff (at most 5 s) has passed:
+        // before any lease (10 s) could have expired. Google's client cancels its streams on stop, so messages the
+        // emulator sent into them as the nacks freed room were never read: those come back when their lease lapses.
         var afterExit = deployment.Emulator.PubSub.GetStats(deployment.Subscription);
         clock.Skip(LocalDeployment.MaxRetryBackoff + TimeSpan.FromSeconds(1));
         var redelivered = (await deployment.PullAndNackAsync(cancellationToken)).Count(m => m.DeliveryAttempt > 1);
+        clock.Skip(AckDeadline);
         await TestContext.Out.WriteLineAsync($"drain took {drain.TotalSeconds:F2} s; after exit: {afterExit}; {redelivered} redelivered at once");
 
         await using var second = WorkerProcess.Start(Environment(deployment));
@@ -111,14 +116,11 @@ public sealed class WorkerProcessTests
         {
             Assert.That(exitCode, Is.Zero, "exit code after a drain");
             Assert.That(drain, Is.LessThan(Grace), "drained within Shutdown:Grace");
-            // The streams were half-closed and read to their end, so even messages sent after the drain began reached
-            // the worker and were nacked: nothing is left to come back only when a lease lapses.
-            Assert.That(afterExit.Outstanding, Is.Zero, "every message sent to the worker was acked or nacked");
             Assert.That(afterExit.Nacked, Is.GreaterThan(0), "unstarted messages nacked");
             Assert.That(redelivered, Is.GreaterThan(0), "nacked messages are delivered again at once");
             Assert.That(results.Keys.Order(), Is.EqualTo(ResultExpectations.ExpectedNames(cases, messageIds).Order()), "one result per job");
             Assert.That(mismatches, Is.Empty);
-            Assert.That(stats.Expired, Is.Zero, "no lease the worker held was left to expire");
+            Assert.That(stats.Expired, Is.LessThanOrEqualTo(afterExit.Outstanding), "only what was still in the cancelled streams lapsed");
         });
     }
 
@@ -175,8 +177,9 @@ public sealed class WorkerProcessTests
     private Dictionary<string, string?> Environment(LocalDeployment deployment)
     {
         var environment = deployment.WorkerEnvironment(_modelPath);
-        environment["Worker__ResultWriters"] = "8";
         environment["Shutdown__Grace"] = Grace.ToString("c", CultureInfo.InvariantCulture);
+        environment["Subscriber__AckDeadline"] = AckDeadline.ToString("c", CultureInfo.InvariantCulture);
+        environment["Subscriber__AckExtensionWindow"] = "00:00:05";
         return environment;
     }
 }

@@ -13,21 +13,20 @@ namespace PullWorker.Worker.Tests.Faults;
 public sealed class ChaosLoopTests
 {
     /// <summary>
-    /// Writes take a while, so a kill often lands with writes in flight, and a worker (eight writers) does about
-    /// 80 jobs/s: slow enough that the kills land spread over the run rather than after it.
+    /// Writes take a while, so a kill often lands with writes in flight, and a worker (eight messages in flight)
+    /// does about 80 jobs/s: slow enough that the kills land spread over the run rather than after it.
     /// </summary>
     private static readonly TimeSpan StorageLatency = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>
-    /// Results a restarted worker writes before it may be killed. A worker leases its first messages for 60 s and,
-    /// once it has processing times, for 10 s; killing it after its first window is settled keeps the time lost to
-    /// lapsed leases at about 10 s per kill.
-    /// </summary>
+    /// <summary>Messages a worker handles at once (<c>FlowControl:MaxOutstandingMessages</c>).</summary>
+    private const int InFlight = 8;
+
+    /// <summary>Results a restarted worker writes before it may be killed.</summary>
     private const int MinimumRunBeforeKill = 150;
 
     /// <summary>
-    /// About 75 s, most of it the last kill's tail: messages the server had sent to the killed worker's stream but the
-    /// worker had not read keep the stream's 60 s lease (stream_ack_deadline_seconds, set when the stream opened).
+    /// About 40 s: each kill leaves its leased messages to lapse, after the 10 s lease the workers here ask for
+    /// (<c>Subscriber:AckDeadline</c>, sent as the stream's deadline).
     /// </summary>
     [Test]
     [CancelAfter(150_000)]
@@ -47,7 +46,9 @@ public sealed class ChaosLoopTests
         var published = await PublishedJobs.PublishAsync(deployment, jobs, seed, malformed: true, cancellationToken);
         using var model = await ModelFile.WriteAsync(published.Model, cancellationToken);
         var environment = WorkerEnvironments.Process(deployment, model.Path);
-        environment["Worker__ResultWriters"] = "8";
+        environment["FlowControl__MaxOutstandingMessages"] = InFlight.ToString(CultureInfo.InvariantCulture);
+        environment["Subscriber__AckDeadline"] = "00:00:10";
+        environment["Subscriber__AckExtensionWindow"] = "00:00:05";
         deployment.Emulator.Storage.Faults.Latency = StorageLatency;
 
         var clock = Stopwatch.StartNew();
@@ -67,6 +68,9 @@ public sealed class ChaosLoopTests
         }
 
         await using var last = WorkerProcess.Start(environment);
+
+        // SIGTERM before the host has started would end the process the default way (143), not by a drain.
+        await last.WaitForOutputAsync(line => line.Contains("Application started", StringComparison.Ordinal), cancellationToken);
         var (results, stats) = await published.WaitUntilDoneAsync(deployment, cancellationToken);
         var elapsed = clock.Elapsed;
         await last.TerminateAsync(cancellationToken);

@@ -29,7 +29,7 @@ public sealed class EmulatorFaultTests
             () => FaultLoop.Start(TimeSpan.FromSeconds(1), () => pubSub.CloseAllStreams(StatusCode.Unavailable)),
             published,
             cancellationToken,
-            ("Worker:ResultWriters", "4"));
+            ("FlowControl:MaxOutstandingMessages", "4"));
 
         published.AssertEachDoneExactlyOnce(deployment, "streams closed every second");
         Assert.That(strikes, Is.GreaterThanOrEqualTo(3), "the streams were cut several times while jobs were in flight");
@@ -61,7 +61,11 @@ public sealed class EmulatorFaultTests
                 maxStrikes: 5),
             published,
             cancellationToken,
-            ("Worker:ResultWriters", "4"));
+            ("FlowControl:MaxOutstandingMessages", "4"),
+
+            // Google's client does not retry a failed ack; the message comes back when its lease lapses, so a short one.
+            ("Subscriber:AckDeadline", "00:00:10"),
+            ("Subscriber:AckExtensionWindow", "00:00:05"));
 
         published.AssertEachDoneExactlyOnce(deployment, "ack and modack error bursts");
         Assert.That(strikes, Is.GreaterThanOrEqualTo(3), "several bursts struck while jobs were in flight");

@@ -39,7 +39,6 @@ public sealed class SharedSubscriptionTests
             for (var i = 0; i < WorkerCount; i++)
             {
                 var environment = WorkerEnvironments.Process(deployment, model.Path).LoggingWrites();
-                environment["Worker__ResultWriters"] = "8";
                 workers.Add(WorkerProcess.Start(environment));
             }
 

@@ -25,6 +25,7 @@ internal sealed class StreamingPullSession
     private long _outstandingMessages;
     private long _outstandingBytes;
     private int _ackDeadlineSeconds;
+    private int _keepAliveDue;
     private CancellationTokenSource? _stop;
     private Status? _abortStatus;
 
@@ -168,6 +169,12 @@ internal sealed class StreamingPullSession
             {
                 StreamingPullRules.CheckFollowUp(requests.Current);
                 Apply(requests.Current);
+                if (IsKeepAlive(requests.Current))
+                {
+                    // Answered by the writer, which owns the response stream.
+                    Volatile.Write(ref _keepAliveDue, 1);
+                    Signal.Set();
+                }
             }
         }
         catch (RpcException invalid) when (!cancellationToken.IsCancellationRequested)
@@ -183,15 +190,29 @@ internal sealed class StreamingPullSession
         while (true)
         {
             await Signal.WaitAsync(halfClosed);
+            var answered = false;
             List<ReceivedMessage> batch;
             while (!halfClosed.IsCancellationRequested && (batch = Subscription.TakeBatch(this, MaxMessagesPerResponse)).Count > 0)
             {
                 var response = new StreamingPullResponse { SubscriptionProperties = Properties };
                 response.ReceivedMessages.AddRange(batch);
                 await responses.WriteAsync(response, cancellationToken);
+                answered = true;
+            }
+
+            if (Interlocked.Exchange(ref _keepAliveDue, 0) == 1 && !answered && !halfClosed.IsCancellationRequested)
+            {
+                await responses.WriteAsync(new StreamingPullResponse { SubscriptionProperties = Properties }, cancellationToken);
             }
         }
     }
+
+    /// <summary>
+    /// An empty follow-up request is a client's keep-alive. Google's clients (the .NET one since 3.39) restart a
+    /// stream on which the service does not answer one within 15 s, so the service answers with an empty response.
+    /// </summary>
+    private static bool IsKeepAlive(StreamingPullRequest request) =>
+        request.AckIds.Count == 0 && request.ModifyDeadlineAckIds.Count == 0;
 
     /// <summary>
     /// Once the stream is ending, cancellation is the expected way out and a failed read or write only means

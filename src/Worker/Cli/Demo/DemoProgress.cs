@@ -1,6 +1,5 @@
 using System.Globalization;
 using Google.Cloud.PubSub.V1;
-using PullWorker.PubSub.Publishing;
 using PullWorker.Worker.Cli.Shared;
 using Spectre.Console;
 
@@ -17,7 +16,7 @@ public sealed class DemoProgress(IAnsiConsole console, TimeProvider time, Func<l
     /// <paramref name="timeout"/> ran out first.
     /// </summary>
     public async Task<IReadOnlyList<string>?> PublishAndWaitAsync(
-        PubSubPublisher publisher, IReadOnlyList<PubsubMessage> messages, TimeSpan timeout, CancellationToken cancellationToken)
+        PublisherClient publisher, IReadOnlyList<PubsubMessage> messages, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var deadline = new CancellationTokenSource(timeout, time);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);

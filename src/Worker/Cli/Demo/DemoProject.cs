@@ -1,7 +1,7 @@
 using Google.Cloud.PubSub.V1;
 using Google.Protobuf.WellKnownTypes;
 using PullWorker.Emulator;
-using PullWorker.PubSub.Connection;
+using PullWorker.Worker.Messaging;
 
 namespace PullWorker.Worker.Cli.Demo;
 
@@ -11,12 +11,11 @@ public static class DemoProject
     public static async Task SetUpAsync(EmulatorServer emulator, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(emulator);
-        using var connection = await PubSubConnection.CreateAsync(
-            PubSubConnectionOptions.ForEmulator(emulator.PubSubEmulatorHost), channelCount: 1, cancellationToken);
-        var publisher = connection.NextPublisher();
-        await publisher.CreateTopicAsync(new Topic { Name = DemoNames.Topic }, cancellationToken: cancellationToken);
-        await publisher.CreateTopicAsync(new Topic { Name = DemoNames.DeadLetterTopic }, cancellationToken: cancellationToken);
-        await connection.NextSubscriber().CreateSubscriptionAsync(
+        var topics = await PubSubClients.TopicAdminAsync(emulator.PubSubEmulatorHost, cancellationToken);
+        await topics.CreateTopicAsync(new Topic { Name = DemoNames.Topic }, cancellationToken);
+        await topics.CreateTopicAsync(new Topic { Name = DemoNames.DeadLetterTopic }, cancellationToken);
+        var subscriptions = await PubSubClients.SubscriptionAdminAsync(emulator.PubSubEmulatorHost, cancellationToken);
+        await subscriptions.CreateSubscriptionAsync(
             new Subscription
             {
                 Name = DemoNames.Subscription,
@@ -33,7 +32,7 @@ public static class DemoProject
                     MaxDeliveryAttempts = DemoNames.MaxDeliveryAttempts,
                 },
             },
-            cancellationToken: cancellationToken);
+            cancellationToken);
 
         // Buckets persist in the storage directory between runs; creating an existing one does nothing.
         emulator.Storage.CreateBucket(DemoNames.ResultsBucket);

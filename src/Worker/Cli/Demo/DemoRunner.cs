@@ -6,10 +6,9 @@ using PullWorker.Emulator;
 using PullWorker.Inference.Stages;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
-using PullWorker.PubSub.Connection;
-using PullWorker.PubSub.Publishing;
 using PullWorker.Worker.Cli.Shared;
 using PullWorker.Worker.Hosting;
+using PullWorker.Worker.Messaging;
 using PullWorker.Worker.Pipeline;
 using Spectre.Console;
 
@@ -80,12 +79,14 @@ public sealed class DemoRunner(DemoSettings settings, IAnsiConsole console, Time
     {
         var progress = new DemoProgress(console, time, () => ResultsWritten(emulator, run.ResultsPrefix, jobs.Count));
         IReadOnlyList<string>? messageIds;
-        await using (var publisher = await PubSubPublisher.CreateAsync(
-            new PublisherSettings { Topic = DemoNames.Topic },
-            PubSubConnectionOptions.ForEmulator(emulator.PubSubEmulatorHost),
-            cancellationToken: cancellationToken))
+        var publisher = await PubSubClients.PublisherAsync(DemoNames.Topic, emulator.PubSubEmulatorHost, cancellationToken);
+        try
         {
             messageIds = await progress.PublishAndWaitAsync(publisher, [.. jobs.Select(j => j.Message)], settings.Timeout, cancellationToken);
+        }
+        finally
+        {
+            await publisher.ShutdownAsync(cancellationToken);
         }
 
         if (messageIds is null)

@@ -1,10 +1,9 @@
 using Google.Cloud.PubSub.V1;
-using PullWorker.PubSub.Publishing;
 
 namespace PullWorker.Worker.Cli.Shared;
 
 /// <summary>
-/// Publishes a stream of messages through a batching <see cref="PubSubPublisher"/> with at most
+/// Publishes a stream of messages through Google's batching <see cref="PublisherClient"/> with at most
 /// <see cref="MaxInFlight"/> awaiting their IDs, so batches fill up without a whole file being held in flight.
 /// </summary>
 public static class PublishWindow
@@ -13,7 +12,7 @@ public static class PublishWindow
 
     /// <summary>Publishes every message; returns their IDs in order. <paramref name="published"/> runs once per ID.</summary>
     public static async Task<IReadOnlyList<string>> PublishAllAsync(
-        PubSubPublisher publisher, IEnumerable<PubsubMessage> messages, Action published, CancellationToken cancellationToken)
+        PublisherClient publisher, IEnumerable<PubsubMessage> messages, Action published, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(publisher);
         ArgumentNullException.ThrowIfNull(messages);
@@ -40,7 +39,8 @@ public static class PublishWindow
         {
             try
             {
-                var id = await publisher.PublishAsync(message, cancellationToken);
+                // The client batches and retries on its own and takes no token; a cancelled run stops adding more.
+                var id = await publisher.PublishAsync(message);
                 published();
                 return id;
             }

@@ -1,10 +1,8 @@
-using System.Text;
 using System.Text.Json;
 using Google.Cloud.PubSub.V1;
 using Google.Protobuf;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Parsing;
-using PullWorker.PubSub.Publishing;
 
 namespace PullWorker.Worker.Cli.Submit;
 
@@ -15,6 +13,9 @@ namespace PullWorker.Worker.Cli.Submit;
 /// </summary>
 public static class JobFiles
 {
+    /// <summary>Pub/Sub's limit on one publish request, less room for the attributes and framing.</summary>
+    private const int MaxMessageBytes = 10_000_000 - 1_000;
+
     private static readonly Dictionary<string, string> ImageContentTypes = new(StringComparer.OrdinalIgnoreCase)
     {
         [".png"] = "image/png",
@@ -44,12 +45,12 @@ public static class JobFiles
             }
             else if (extension.Equals(".jsonl", StringComparison.OrdinalIgnoreCase))
             {
-                var lines = await File.ReadAllLinesAsync(path, Encoding.UTF8, cancellationToken);
+                var lines = await File.ReadAllLinesAsync(path, System.Text.Encoding.UTF8, cancellationToken);
                 for (var i = 0; i < lines.Length; i++)
                 {
                     if (!string.IsNullOrWhiteSpace(lines[i]))
                     {
-                        messages.Add(JsonMessage(path, Encoding.UTF8.GetBytes(lines[i]), line: i + 1));
+                        messages.Add(JsonMessage(path, System.Text.Encoding.UTF8.GetBytes(lines[i]), line: i + 1));
                     }
                 }
             }
@@ -98,7 +99,7 @@ public static class JobFiles
     }
 
     private static byte[] CheckSize(string where, byte[] data) =>
-        data.Length <= PublisherSettings.MaxBytesPerRequest - 1_000
+        data.Length <= MaxMessageBytes
             ? data
             : throw new ArgumentException($"{where}: {data.Length:N0} bytes is more than a Pub/Sub message may carry (10 MB)");
 }

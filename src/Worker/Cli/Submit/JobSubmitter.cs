@@ -1,20 +1,30 @@
 using Google.Cloud.PubSub.V1;
-using PullWorker.PubSub.Connection;
-using PullWorker.PubSub.Publishing;
 using PullWorker.Worker.Cli.Shared;
+using PullWorker.Worker.Messaging;
 using Spectre.Console;
 
 namespace PullWorker.Worker.Cli.Submit;
 
 /// <summary>Publishes job messages to a topic in batches, with a progress bar.</summary>
-public sealed class JobSubmitter(IAnsiConsole console, PubSubConnectionOptions connection)
+/// <param name="emulatorHost">An emulator to publish to; null for <c>PUBSUB_EMULATOR_HOST</c> or else Pub/Sub.</param>
+public sealed class JobSubmitter(IAnsiConsole console, string? emulatorHost)
 {
     /// <summary>Publishes every message; returns their message IDs in order.</summary>
     public async Task<IReadOnlyList<string>> SubmitAsync(string topic, IReadOnlyList<PubsubMessage> messages, CancellationToken cancellationToken)
     {
-        await using var publisher = await PubSubPublisher.CreateAsync(
-            new PublisherSettings { Topic = topic }, connection, cancellationToken: cancellationToken);
-        return await console.Progress()
+        var publisher = await PubSubClients.PublisherAsync(topic, emulatorHost, cancellationToken);
+        try
+        {
+            return await PublishAsync(publisher, messages, cancellationToken);
+        }
+        finally
+        {
+            await publisher.ShutdownAsync(cancellationToken);
+        }
+    }
+
+    private Task<IReadOnlyList<string>> PublishAsync(PublisherClient publisher, IReadOnlyList<PubsubMessage> messages, CancellationToken cancellationToken) =>
+        console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .StartAsync(async context =>
@@ -22,5 +32,4 @@ public sealed class JobSubmitter(IAnsiConsole console, PubSubConnectionOptions c
                 var bar = context.AddTask("published", maxValue: messages.Count);
                 return await PublishWindow.PublishAllAsync(publisher, messages, () => bar.Increment(1), cancellationToken);
             });
-    }
 }

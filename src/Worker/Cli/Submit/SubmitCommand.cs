@@ -1,5 +1,4 @@
 using System.CommandLine;
-using PullWorker.PubSub.Connection;
 using Spectre.Console;
 
 namespace PullWorker.Worker.Cli.Submit;
@@ -34,7 +33,7 @@ public static class SubmitCommand
         command.SetAction((parse, cancellationToken) => PullWorkerCli.RunReportingProblemsAsync(async () =>
         {
             var messages = await JobFiles.ReadAsync(parse.GetValue(files)!, parse.GetValue(idPrefix)!, cancellationToken);
-            var ids = await new JobSubmitter(AnsiConsole.Console, new PubSubConnectionOptions())
+            var ids = await new JobSubmitter(AnsiConsole.Console, emulatorHost: null)
                 .SubmitAsync(parse.GetValue(topic)!, messages, cancellationToken);
             AnsiConsole.MarkupLineInterpolated($"Published {ids.Count:N0} messages to [blue]{parse.GetValue(topic)}[/]");
             return 0;
