@@ -26,8 +26,8 @@ internal static class ResultWriteBenchmark
     public static async Task<ResultWriteResult> RunAsync(BenchSettings settings, CancellationToken cancellationToken)
     {
         var writes = settings == BenchSettings.Quick ? 300 : 3_000;
-        // The worker runs Worker:ResultWriters writers; each writes one result at a time.
-        var concurrency = Math.Min(new WorkerOptions().ResultWriters, new StorageOptions().WriteConcurrency);
+        // Every handler writes its own result; ResultWriter lets Storage:WriteConcurrency of them upload at once.
+        var concurrency = new StorageOptions().WriteConcurrency;
         await using var emulator = await StorageEmulatorProcess.StartAsync(LatencyMilliseconds, JitterMilliseconds, cancellationToken);
         var options = new StorageOptions { EmulatorHost = emulator.Host };
         using var client = StorageServiceCollectionExtensions.CreateClient(options);
