@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PullWorker.Inference.Devices;
-using Microsoft.Extensions.DependencyInjection;
 using PullWorker.Worker.Lifecycle;
 using PullWorker.Worker.Messaging;
 using PullWorker.Worker.Observability;
@@ -17,7 +17,8 @@ public static class WorkerHost
     /// <summary>Builds the host; <paramref name="configure"/> lets the demo and tests add configuration.</summary>
     public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        // appsettings.json ships beside the program; it must be found whatever directory the worker starts in.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder.Configuration);
         builder.AddWorkerObservability();
         builder.Services.AddWorker(builder.Configuration);
