@@ -6,12 +6,8 @@ using PullWorker.Inference.Tensors;
 
 namespace PullWorker.Inference.Bench;
 
-/// <summary>
-/// How callers feed the engine: <paramref name="Callers"/> concurrent closed loops, each submitting
-/// <paramref name="RowsPerCall"/> rows at a time (1: single items through <c>InferAsync</c>; more: blocks through
-/// <c>InferBlockAsync</c>).
-/// </summary>
-internal sealed record Load(string Name, int Callers, int RowsPerCall);
+/// <summary>How callers feed the engine: <paramref name="Callers"/> concurrent closed loops of single items.</summary>
+internal sealed record Load(string Name, int Callers);
 
 /// <summary>The product path: rows submitted by concurrent callers, batched, run by the executor, answered.</summary>
 internal static class PipelineRunner
@@ -61,7 +57,7 @@ internal static class PipelineRunner
                 while (Stopwatch.GetElapsedTime(started) < window)
                 {
                     await call();
-                    Interlocked.Add(ref completed, load.RowsPerCall);
+                    Interlocked.Increment(ref completed);
                 }
             })));
             return (completed, Stopwatch.GetElapsedTime(started));
@@ -69,27 +65,14 @@ internal static class PipelineRunner
 
         Func<Task> CallerFor(int caller)
         {
-            var rows = Enumerable.Range(caller * load.RowsPerCall, load.RowsPerCall).SelectMany(scenario.ItemValues).ToArray();
-            if (load.RowsPerCall == 1)
-            {
-                var item = InferenceItem.Single(scenario.Input, TensorData.Float32(rows, scenario.ItemShape));
-                return async () => Check((await engine.InferAsync(item, CancellationToken.None)).Error);
-            }
-
-            var block = InferenceBlock.Single(scenario.Input, TensorData.Float32(rows, [load.RowsPerCall, .. scenario.ItemShape]));
+            var item = InferenceItem.Single(scenario.Input, TensorData.Float32(scenario.ItemValues(caller), scenario.ItemShape));
             return async () =>
             {
-                var result = await engine.InferBlockAsync(block, CancellationToken.None);
-                Check(result.Error ?? result.RowErrors.Values.FirstOrDefault());
+                if ((await engine.InferAsync(item, CancellationToken.None)).Error is { } error)
+                {
+                    throw new InvalidOperationException(error.Message);
+                }
             };
-        }
-
-        static void Check(InferenceError? error)
-        {
-            if (error is not null)
-            {
-                throw new InvalidOperationException(error.Message);
-            }
         }
     }
 }

@@ -5,9 +5,8 @@ using PullWorker.Inference.Stages;
 const int BatchSize = 32;
 Load[] loads =
 [
-    new("single items, 2 x batch callers", Callers: 2 * BatchSize, RowsPerCall: 1),
-    new("blocks of 16 rows, 4 callers", Callers: 4, RowsPerCall: 16),
-    new("blocks of 1024 rows, 2 callers", Callers: 2, RowsPerCall: 1024),
+    new("single items, 2 x batch callers", Callers: 2 * BatchSize),
+    new("single items, 8 x batch callers", Callers: 8 * BatchSize),
 ];
 var scenarios = new[]
 {
