@@ -94,7 +94,7 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
     {
         ThrowIfBroken();
         using var submission = new ItemSubmission(item, _time.GetTimestamp(), cancellationToken);
-        submission.CancelWith(cancellationToken);
+        submission.CancelWithOwnerToken();
         Interlocked.Increment(ref _queuedItems);
         try
         {
@@ -287,7 +287,7 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
 
             try
             {
-                submission.WriteRows(_slot, batch.Count, 0, 1);
+                submission.Stage(_slot, batch.Count);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -346,7 +346,7 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
         var delivered = 0;
         for (var i = 0; i < items.Count; i++)
         {
-            delivered += items[i].Deliver(outputs, i, 0, 1);
+            delivered += items[i].Deliver(outputs, i);
         }
 
         _metrics.RecordSuccesses(delivered);
@@ -364,7 +364,7 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
             }
 
             _metrics.RecordFailure(InferenceMetrics.FailureReasons.InferenceFailed);
-            items[0].FailRow(0, new InferenceError(
+            items[0].FailItem(new InferenceError(
                 InferenceErrorCodes.InferenceFailed, "the model failed on this input: " + failure.Message));
             return;
         }
@@ -376,7 +376,7 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
             {
                 for (var i = 0; i < part.Length; i++)
                 {
-                    part[i].WriteRows(_retrySlot, i, 0, 1);
+                    part[i].Stage(_retrySlot, i);
                 }
 
                 Deliver(part, _executor.Run(_retrySlot, part.Length));

@@ -57,16 +57,14 @@ internal sealed class PipelinePlan : IDisposable
                     throw new InvalidOperationException($"Pipeline:Stages:{i}:Model: file '{path}' does not exist");
                 }
 
-                using (var modelStream = File.OpenRead(path))
+                var (model, session) = loader.Load(Path.GetFileNameWithoutExtension(path), path, File.ReadAllBytes(path));
+                if (DataDependentShapes.FindOperator(path) is { } op)
                 {
-                    if (DataDependentShapes.FindOperator(modelStream) is { } op)
-                    {
-                        throw new InvalidOperationException(
-                            $"Pipeline:Stages:{i}:Model: model '{Path.GetFileName(path)}' uses {op}, whose output shape depends on the input data; the engine preallocates every stage's outputs per batch size, so such models are not supported");
-                    }
+                    session.Dispose();
+                    throw new InvalidOperationException(
+                        $"Pipeline:Stages:{i}:Model: model '{Path.GetFileName(path)}' uses {op}, whose output shape depends on the input data; the engine preallocates every stage's outputs per batch size, so such models are not supported");
                 }
 
-                var (model, session) = loader.Load(Path.GetFileNameWithoutExtension(path), path, File.ReadAllBytes(path));
                 userStages.Add((model, session, options.Stages[i]));
                 stages.Add(Wire(model, session, options.Stages[i], $"Pipeline:Stages:{i}"));
             }

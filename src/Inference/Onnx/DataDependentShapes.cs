@@ -14,7 +14,15 @@ internal static class DataDependentShapes
         "NonZero", "NonMaxSuppression", "Unique", "Compress",
     };
 
-    /// <summary>The first such operator in the model, subgraphs (If, Loop, Scan bodies) included; null if none.</summary>
+    /// <summary>The first such operator in the model file, subgraphs (If, Loop, Scan bodies) included; null if none.</summary>
+    /// <remarks>Call after ONNX Runtime accepted the file, so it is known to be a model.</remarks>
+    public static string? FindOperator(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return FindOperator(stream);
+    }
+
+    /// <summary>The first such operator in a serialized model; null if none.</summary>
     public static string? FindOperator(Stream model) => Find(ModelProto.Parser.ParseFrom(model).Graph);
 
     private static string? Find(GraphProto? graph)
