@@ -12,7 +12,7 @@ internal sealed record Load(string Name, int Callers);
 /// <summary>The product path: rows submitted by concurrent callers, batched, run by the executor, answered.</summary>
 internal static class PipelineRunner
 {
-    public static async Task<(double ItemsPerSecond, double MeanBatchSize)> ItemsPerSecondAsync(
+    public static async Task<Measurement> MeasureAsync(
         Scenario scenario, int batchSize, string modelPath, Load load)
     {
         using var metrics = new Diagnostics.InferenceMetrics();
@@ -45,8 +45,11 @@ internal static class PipelineRunner
         await RunForAsync(TimeSpan.FromSeconds(1));
         Interlocked.Exchange(ref batches, 0);
         Interlocked.Exchange(ref batchedItems, 0);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var (completed, elapsed) = await RunForAsync(scenario.Window);
-        return (completed / elapsed.TotalSeconds, (double)Interlocked.Read(ref batchedItems) / Interlocked.Read(ref batches));
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        return new Measurement(
+            completed / elapsed.TotalSeconds, cpu.TotalMicroseconds / completed, (double)Interlocked.Read(ref batchedItems) / Interlocked.Read(ref batches));
 
         async Task<(long Completed, TimeSpan Elapsed)> RunForAsync(TimeSpan window)
         {

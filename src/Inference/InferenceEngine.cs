@@ -288,7 +288,7 @@ public sealed partial class InferenceEngine : IAsyncDisposable
     {
         for (var ex = exception; ex is not null; ex = ex.InnerException)
         {
-            if (ex is OnnxRuntimeException && ex.Message.Contains("CUDA", StringComparison.OrdinalIgnoreCase)
+            if ((ex is OnnxRuntimeException && ex.Message.Contains("CUDA", StringComparison.OrdinalIgnoreCase))
                 || ex.Message.Contains("libonnxruntime_providers_cuda", StringComparison.Ordinal)
                 || ex.Message.Contains("libcu", StringComparison.Ordinal))
             {

@@ -51,8 +51,8 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
         _maxDelay = options.MaxDelay;
         _queue = Channel.CreateBounded<ItemSubmission>(new BoundedChannelOptions(options.QueueCapacity)
         {
+            // Not single-reader: a dispose that gives up on a stuck device loop empties the queue beside it.
             FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = true,
         });
         _slot = executor.CreateStagingSlot();
         _retrySlot = executor.CreateStagingSlot();
