@@ -141,7 +141,7 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
             LogDrainTimedOut(_logger, DrainTimeout);
             await _stopCts.CancelAsync();
             _executor.Terminate();
-            FailQueued(new InferenceUnavailableException("the inference engine stopped before this item ran"));
+            FailQueued(new InferenceUnavailableException("the inference engine stopped before this item ran"), InferenceMetrics.FailureReasons.Shutdown);
             DeviceStuck = !await EndsWithinAsync(loop, DrainTimeout);
             if (DeviceStuck)
             {
@@ -214,23 +214,24 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
     /// <summary>Fails the batch in hand and every queued item, refuses new ones, and faults <see cref="Broken"/>.</summary>
     private void MarkBroken(InferenceUnavailableException reason, List<ItemSubmission> batch)
     {
-        _metrics.RecordFailure(InferenceMetrics.FailureReasons.Device);
         _broken.TrySetException(reason);
         _queue.Writer.TryComplete();
-        foreach (var submission in batch)
+        foreach (var submission in batch.Where(submission => !submission.IsCompleted))
         {
+            _metrics.RecordFailure(InferenceMetrics.FailureReasons.Device);
             submission.Fail(reason);
         }
 
-        FailQueued(reason);
+        FailQueued(reason, InferenceMetrics.FailureReasons.Device);
     }
 
-    private void FailQueued(Exception reason)
+    private void FailQueued(Exception reason, string failureReason)
     {
         // Once the writer is completed nothing new arrives, so this empties the queue for good.
         while (_queue.Reader.TryRead(out var submission))
         {
             Interlocked.Decrement(ref _queuedItems);
+            _metrics.RecordFailure(failureReason);
             submission.Fail(reason);
         }
     }

@@ -67,6 +67,9 @@ public sealed class InferenceMetrics : IDisposable
 
         /// <summary>The device failed; not the item's fault.</summary>
         public const string Device = "device";
+
+        /// <summary>The engine was stopped, and gave up waiting for the device, before the item ran.</summary>
+        public const string Shutdown = "shutdown";
     }
 
     internal Meter Meter => _meter;
