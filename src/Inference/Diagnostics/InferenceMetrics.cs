@@ -37,7 +37,7 @@ public sealed class InferenceMetrics : IDisposable
         _computeInferDuration = _meter.CreateHistogram<double>(
             "inference.compute_infer.duration", "s", "Run time per batch and stage (Triton nv_inference_compute_infer_duration_us; Beam inference_batch_latency_micro_secs).");
         _computeOutputDuration = _meter.CreateHistogram<double>(
-            "inference.compute_output.duration", "s", "Device-to-host copy and unpacking per batch (Triton nv_inference_compute_output_duration_us).");
+            "inference.compute_output.duration", "s", "Time from the last stage to outputs ready in host memory, per batch; the device-to-host copy itself runs at the end of the stage producing each result (Triton nv_inference_compute_output_duration_us).");
         _batchSize = _meter.CreateHistogram<int>(
             "inference.batch.size", "{item}", "Real items per executed batch, padding excluded (Beam inference_request_batch_size).");
         _inferences = _meter.CreateCounter<long>(

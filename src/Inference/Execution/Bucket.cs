@@ -15,6 +15,7 @@ internal sealed class Bucket : IDisposable
     private readonly List<OrtIoBinding> _bindings = [];
     private readonly List<(OrtIoBinding Binding, string ModelName, int Input)> _batchInputs = [];
     private readonly List<(NativeBuffer From, NativeBuffer To, int BeforeStage)> _hostRoundTrips = [];
+    private readonly List<(OrtIoBinding Binding, string ModelName, OrtValue Value, int Stage)> _hostStageInputs = [];
 
     private Bucket(int size) => Size = size;
 
@@ -23,16 +24,13 @@ internal sealed class Bucket : IDisposable
     /// <summary>Per stage, its binding.</summary>
     public IReadOnlyList<OrtIoBinding> StageBindings => _bindings;
 
-    /// <summary>Device tensors of the final outputs, in plan order.</summary>
-    public IReadOnlyList<OrtValue> DeviceOutputs { get; private set; } = [];
-
-    /// <summary>Host tensors the final outputs are read from: the device tensors themselves when the device is the host.</summary>
-    public IReadOnlyList<OrtValue> HostOutputs { get; private set; } = [];
-
     /// <summary>The host outputs as results read them, valid until the bucket runs again.</summary>
     public BatchOutputs Outputs { get; private set; } = null!;
 
-    /// <summary>Final outputs that must be copied from device to host memory after each batch.</summary>
+    /// <summary>
+    /// Final outputs copied from device to host memory per batch: on a device that is not the host, each is bound to
+    /// a host (pinned) tensor in the stage producing it, and ONNX Runtime copies it there at the end of that run.
+    /// </summary>
     public int Downloads { get; private set; }
 
     /// <summary>
@@ -86,9 +84,21 @@ internal sealed class Bucket : IDisposable
         return uploads;
     }
 
-    /// <summary>Runs the host round trips configured before stage <paramref name="stage"/> (none in the product).</summary>
-    public void CopyThroughHost(int stage)
+    /// <summary>
+    /// Before stage <paramref name="stage"/> runs: rebinds its inputs that live in host memory (a final output a later
+    /// stage also reads, on a device that is not the host), because ONNX Runtime copies them to the device only when
+    /// bound; and runs the test fixture's host round trips.
+    /// </summary>
+    public void PrepareStage(int stage)
     {
+        foreach (var (binding, modelName, value, consumer) in _hostStageInputs)
+        {
+            if (consumer == stage)
+            {
+                binding.BindInput(modelName, value);
+            }
+        }
+
         foreach (var (from, to, beforeStage) in _hostRoundTrips)
         {
             if (beforeStage == stage)
@@ -134,6 +144,11 @@ internal sealed class Bucket : IDisposable
                 var produced = tensors[source];
                 var bound = hostRoundTrips ? HostCopyOf(produced, memory, stageIndex) : produced;
                 binding.BindInput(modelName, bound);
+                if (!memory.IsOnDevice(bound))
+                {
+                    _hostStageInputs.Add((binding, modelName, bound, stageIndex));
+                }
+
                 if (!memory.IsOnDevice(bound) || new NativeBuffer(bound).Address != new NativeBuffer(produced).Address)
                 {
                     InterStageHostCopies++;
@@ -145,7 +160,7 @@ internal sealed class Bucket : IDisposable
                 binding.BindOutputToDevice(modelName, memory.Device);
             }
 
-            CopyThroughHost(stageIndex);
+            PrepareStage(stageIndex);
             stage.Session.RunWithBinding(runOptions, binding);
             var names = binding.GetOutputNames();
             var values = binding.GetOutputValues();
@@ -153,30 +168,25 @@ internal sealed class Bucket : IDisposable
             for (var i = 0; i < names.Length; i++)
             {
                 var produced = stage.Outputs.First(o => o.ModelName == names[i]).Produced;
-                tensors[produced] = Own(values[i]);
-                binding.BindOutput(names[i], values[i]);
+                var value = Own(values[i]);
+                if (!memory.IsHost && plan.Outputs.Contains(produced))
+                {
+                    // A result: written straight to host memory by this run, the batch's one copy of it.
+                    var info = value.GetTensorTypeAndShape();
+                    value = Own(OrtValue.CreateAllocatedTensorValue(memory.HostAllocator, info.ElementDataType, info.Shape));
+                    Downloads++;
+                }
+
+                tensors[produced] = value;
+                binding.BindOutput(names[i], value);
             }
         }
 
-        DeviceOutputs = [.. plan.Outputs.Select(name => tensors[name])];
-        if (memory.IsHost)
-        {
-            HostOutputs = DeviceOutputs;
-        }
-        else
-        {
-            HostOutputs = [.. DeviceOutputs.Select(device =>
-            {
-                var info = device.GetTensorTypeAndShape();
-                return Own(OrtValue.CreateAllocatedTensorValue(memory.HostAllocator, info.ElementDataType, info.Shape));
-            })];
-            Downloads = HostOutputs.Count;
-        }
-
+        var results = plan.Outputs.Select(name => tensors[name]).ToList();
         Outputs = new BatchOutputs(
             plan.Outputs,
-            [.. plan.Outputs.Select((name, i) => LayoutOf(name, DeviceOutputs[i]))],
-            [.. HostOutputs.Select(value => new NativeBuffer(value))],
+            [.. plan.Outputs.Select((name, i) => LayoutOf(name, results[i]))],
+            [.. results.Select(value => new NativeBuffer(value))],
             plan.Labels);
     }
 

@@ -9,8 +9,8 @@ namespace PullWorker.Inference.Execution;
 /// Runs batches through the pipeline on one device. Not thread-safe by design: exactly one thread (the
 /// batcher's device loop) calls it, so one batch is on the device at a time and bindings are never shared.
 /// Per batch: pad to the bucket, bind the staged rows as the stages' batch inputs (the upload), every stage with
-/// its preallocated binding (outputs stay on the device and feed the next stage), copy the final outputs to host
-/// memory (the download), unpack rows. The copies are counted from what is bound and copied, per batch.
+/// its preallocated binding (outputs stay on the device and feed the next stage; results are bound to host memory,
+/// so ONNX Runtime downloads them as it finishes), unpack rows. The copies are counted from what is bound and copied, per batch.
 /// </summary>
 internal sealed class PipelineExecutor : IDisposable
 {
@@ -80,18 +80,14 @@ internal sealed class PipelineExecutor : IDisposable
         var stageStarted = uploaded;
         for (var i = 0; i < _plan.Stages.Count; i++)
         {
-            bucket.CopyThroughHost(i);
+            bucket.PrepareStage(i);
             _plan.Stages[i].Session.RunWithBinding(_runOptions, bucket.StageBindings[i]);
             var stageEnded = Stopwatch.GetTimestamp();
             _metrics.RecordStage(_plan.Stages[i].Model.Name, Stopwatch.GetElapsedTime(stageStarted, stageEnded));
             stageStarted = stageEnded;
         }
 
-        if (bucket.Downloads > 0)
-        {
-            OrtEnv.Instance().CopyTensors(bucket.DeviceOutputs, bucket.HostOutputs, null);
-        }
-
+        // The downloads happened inside the stages' runs (results are bound to host memory): nothing left to copy.
         _metrics.RecordDownload(Stopwatch.GetElapsedTime(stageStarted));
         var transfers = new TransferCounts(uploads, bucket.Downloads, bucket.InterStageHostCopies, _insertedCopies);
         Volatile.Write(ref _lastTransfers, transfers);
