@@ -2,9 +2,11 @@
 # runtime + cuDNN image, with the .NET (ASP.NET Core) runtime copied in. No model inside: the worker downloads its
 # ONNX models from gs:// at start (Pipeline:Stages:N:Model), so one image serves every model.
 #
-# CUDA: ONNX Runtime 1.31's GPU packages target CUDA 13.x with cuDNN 9.x (CUDA 12 builds were
-# deprecated from 1.27). Any 13.x runtime works with a 13.x build (CUDA minor version compatibility);
-# the host needs an NVIDIA driver of the R580 branch or newer. Expected size: ~4.5-5 GB unpacked,
+# CUDA: ONNX Runtime 1.32's Linux GPU natives (Microsoft.ML.OnnxRuntime.Gpu.Linux) link CUDA 13.x
+# (libcudart.so.13, libcublasLt.so.13) and load cuDNN 9 at run time (CUDA 12 builds were deprecated from
+# 1.27). Any 13.x runtime works with a 13.x build (CUDA minor version compatibility); the host needs an
+# NVIDIA driver of the R580 branch or newer. ./test.sh runs the publish step below and fails when
+# libonnxruntime_providers_cuda.so is missing from its output. Expected size: ~4.5-5 GB unpacked,
 # ~2.5 GB compressed, nearly all of it CUDA and cuDNN libraries. See infra/README.md.
 #
 # Build: docker build -t IMAGE .   (or infra/60-image.sh, which builds on Cloud Build)
@@ -17,8 +19,9 @@ FROM ${SDK_IMAGE} AS build
 WORKDIR /source
 COPY global.json Directory.Build.props Directory.Build.targets Directory.Packages.props .editorconfig ./
 COPY src/ src/
-# linux-x64 only: without a runtime identifier the GPU package would also copy its Windows CUDA
-# binaries (hundreds of MB) into the output. Framework-dependent: the runtime comes from below.
+# linux-x64: the natives land next to the app instead of under runtimes/<rid>/. Gpu is the default
+# ONNX Runtime flavour; named here so the image never silently loses CUDA. Framework-dependent: the
+# runtime comes from below.
 RUN dotnet publish src/Worker -c Release -p:OnnxRuntimeFlavor=Gpu \
     --runtime linux-x64 --self-contained false -o /app
 

@@ -40,6 +40,24 @@ fi
 passed=$((passed + nunit_passed))
 failed=$((failed + nunit_failed))
 
+section "the image's publish step (from the Dockerfile, without Docker)"
+# CI builds what the image builds: the Dockerfile's own `dotnet publish` line, into a scratch folder, and
+# the image is only useful if ONNX Runtime's CUDA provider is in the output.
+publish_dir=$(mktemp -d)
+publish_cmd=$(sed -n '/^RUN dotnet publish/,/[^\\]$/p' Dockerfile | sed -e 's/^RUN //' -e 's/\\$//' | tr '\n' ' ')
+publish_cmd=${publish_cmd/ -o \/app/ -o $publish_dir}
+echo "$publish_cmd"
+if [[ "$publish_cmd" == "dotnet publish "* ]] && eval "$publish_cmd" >"$log_dir/publish.log" 2>&1 &&
+  [ -f "$publish_dir/libonnxruntime_providers_cuda.so" ]; then
+  echo "published $(du -sh "$publish_dir" | cut -f1), CUDA provider $(du -h "$publish_dir/libonnxruntime_providers_cuda.so" | cut -f1)"
+  passed=$((passed + 1))
+else
+  tail -20 "$log_dir/publish.log" >&2 || true
+  echo "FAILED: the Dockerfile's publish step failed or its output lacks libonnxruntime_providers_cuda.so" >&2
+  failed=$((failed + 1))
+fi
+rm -rf "$publish_dir"
+
 section "Node interop suite (official Google clients against the emulator)"
 npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
 emulator_log="$log_dir/emulator.log"

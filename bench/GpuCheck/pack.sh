@@ -18,9 +18,9 @@ step() { # step NAME COMMAND...: runs it and remembers how long it took
 }
 
 publish() {
-  # GpuCheckPack swaps the engine's CPU natives for Microsoft.ML.OnnxRuntime.Gpu.Linux (see GpuCheck.csproj).
+  # The engine's ONNX Runtime is Microsoft.ML.OnnxRuntime.Gpu.Linux (CUDA 13), so the publish carries the CUDA provider.
   dotnet publish "$here/GpuCheck.csproj" -c Release -r linux-x64 --self-contained \
-    -p:GpuCheckPack=true -p:DebugType=none -p:GenerateDocumentationFile=false \
+    -p:DebugType=none -p:GenerateDocumentationFile=false \
     -o "$stage/gpucheck" --nologo -v quiet
   # TensorRT is not used (and its libraries are not on the GPU machine); symbols are not needed there.
   rm -f "$stage/gpucheck/libonnxruntime_providers_tensorrt.so" "$stage"/gpucheck/*.pdb "$stage"/gpucheck/*.xml

@@ -6,17 +6,13 @@ using PullWorker.Inference.Tensors;
 
 namespace PullWorker.Inference.Bench;
 
-/// <summary>
-/// How callers feed the engine: <paramref name="Callers"/> concurrent closed loops, each submitting
-/// <paramref name="RowsPerCall"/> rows at a time (1: single items through <c>InferAsync</c>; more: blocks through
-/// <c>InferBlockAsync</c>).
-/// </summary>
-internal sealed record Load(string Name, int Callers, int RowsPerCall);
+/// <summary>How callers feed the engine: <paramref name="Callers"/> concurrent closed loops of single items.</summary>
+internal sealed record Load(string Name, int Callers);
 
 /// <summary>The product path: rows submitted by concurrent callers, batched, run by the executor, answered.</summary>
 internal static class PipelineRunner
 {
-    public static async Task<(double ItemsPerSecond, double MeanBatchSize)> ItemsPerSecondAsync(
+    public static async Task<Measurement> MeasureAsync(
         Scenario scenario, int batchSize, string modelPath, Load load)
     {
         using var metrics = new Diagnostics.InferenceMetrics();
@@ -49,8 +45,11 @@ internal static class PipelineRunner
         await RunForAsync(TimeSpan.FromSeconds(1));
         Interlocked.Exchange(ref batches, 0);
         Interlocked.Exchange(ref batchedItems, 0);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var (completed, elapsed) = await RunForAsync(scenario.Window);
-        return (completed / elapsed.TotalSeconds, (double)Interlocked.Read(ref batchedItems) / Interlocked.Read(ref batches));
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        return new Measurement(
+            completed / elapsed.TotalSeconds, cpu.TotalMicroseconds / completed, (double)Interlocked.Read(ref batchedItems) / Interlocked.Read(ref batches));
 
         async Task<(long Completed, TimeSpan Elapsed)> RunForAsync(TimeSpan window)
         {
@@ -61,7 +60,7 @@ internal static class PipelineRunner
                 while (Stopwatch.GetElapsedTime(started) < window)
                 {
                     await call();
-                    Interlocked.Add(ref completed, load.RowsPerCall);
+                    Interlocked.Increment(ref completed);
                 }
             })));
             return (completed, Stopwatch.GetElapsedTime(started));
@@ -69,27 +68,14 @@ internal static class PipelineRunner
 
         Func<Task> CallerFor(int caller)
         {
-            var rows = Enumerable.Range(caller * load.RowsPerCall, load.RowsPerCall).SelectMany(scenario.ItemValues).ToArray();
-            if (load.RowsPerCall == 1)
-            {
-                var item = InferenceItem.Single(scenario.Input, TensorData.Float32(rows, scenario.ItemShape));
-                return async () => Check((await engine.InferAsync(item, CancellationToken.None)).Error);
-            }
-
-            var block = InferenceBlock.Single(scenario.Input, TensorData.Float32(rows, [load.RowsPerCall, .. scenario.ItemShape]));
+            var item = InferenceItem.Single(scenario.Input, TensorData.Float32(scenario.ItemValues(caller), scenario.ItemShape));
             return async () =>
             {
-                var result = await engine.InferBlockAsync(block, CancellationToken.None);
-                Check(result.Error ?? result.RowErrors.Values.FirstOrDefault());
+                if ((await engine.InferAsync(item, CancellationToken.None)).Error is { } error)
+                {
+                    throw new InvalidOperationException(error.Message);
+                }
             };
-        }
-
-        static void Check(InferenceError? error)
-        {
-            if (error is not null)
-            {
-                throw new InvalidOperationException(error.Message);
-            }
         }
     }
 }

@@ -6,7 +6,7 @@ namespace PullWorker.Inference.Bench;
 /// <summary>The baseline: one session (the pipeline's settings), one pre-built batch, <c>Run</c> in a loop on one thread.</summary>
 internal static class RawSessionRunner
 {
-    public static double ItemsPerSecond(Scenario scenario, int batchSize)
+    public static Measurement Measure(Scenario scenario, int batchSize)
     {
         using var options = new SessionOptions
         {
@@ -25,8 +25,10 @@ internal static class RawSessionRunner
 
         // Warm-up, then measure whole batches until the window has passed.
         RunFor(TimeSpan.FromSeconds(1));
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var (batches, elapsed) = RunFor(scenario.Window);
-        return batches * batchSize / elapsed.TotalSeconds;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        return new Measurement(batches * batchSize / elapsed.TotalSeconds, cpu.TotalMicroseconds / (batches * batchSize), batchSize);
 
         (long Batches, TimeSpan Elapsed) RunFor(TimeSpan window)
         {

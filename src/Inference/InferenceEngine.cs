@@ -55,10 +55,22 @@ public sealed partial class InferenceEngine : IAsyncDisposable
     /// <summary>True once every bucket has been warmed up: the worker may report ready.</summary>
     public bool IsReady => _batcher.IsWarmedUp;
 
-    /// <summary>Host/device copies of the last executed batch (1 up, 1 down, 0 between stages by design).</summary>
+    /// <summary>
+    /// Host/device copies the last executed batch made, measured from what was bound and copied (also exported as
+    /// the <c>inference.transfers</c> metric). See <see cref="TransferCounts"/> for what a healthy pipeline shows.
+    /// </summary>
     public TransferCounts LastBatchTransfers => _executor.LastTransfers;
 
+    /// <summary>
+    /// Faults, with an <see cref="InferenceUnavailableException"/> saying what broke, when the engine can no longer
+    /// run batches (warm-up failed, the device failed a known-good batch, or the device loop died); every queued
+    /// and later item then fails at once. Never completes otherwise. A worker should exit non-zero when it faults.
+    /// </summary>
+    public Task Broken => _batcher.Broken;
+
     internal DynamicBatcher Batcher => _batcher;
+
+    internal PipelineExecutor Executor => _executor;
 
     /// <summary>
     /// Validates the options, selects the device and loads every stage. Throws <see cref="DeviceUnavailableException"/>
@@ -68,7 +80,7 @@ public sealed partial class InferenceEngine : IAsyncDisposable
     public static InferenceEngine Create(
         PipelineOptions pipeline, BatchingOptions batching, ILoggerFactory? loggerFactory = null,
         TimeProvider? timeProvider = null, InferenceMetrics? metrics = null) =>
-        Create(pipeline, batching, loggerFactory, timeProvider, metrics, OrtEnv.Instance().GetAvailableProviders(), forceSessionTransfers: false);
+        Create(pipeline, batching, loggerFactory, timeProvider, metrics, OrtEnv.Instance().GetAvailableProviders(), hostRoundTrips: false);
 
     /// <summary><see cref="Create"/> followed by <see cref="WarmUpAsync"/>.</summary>
     public static async Task<InferenceEngine> StartAsync(
@@ -166,46 +178,39 @@ public sealed partial class InferenceEngine : IAsyncDisposable
     }
 
     /// <summary>
-    /// Submits a block of rows (every input rows first) and waits for all their outputs. The rows are batched like
-    /// single items but queued and answered once, which makes a block much cheaper per row than as many
-    /// <see cref="InferAsync"/> calls. A block that does not fit the pipeline's inputs gets
-    /// <see cref="InferenceBlockResult.Error"/>; a row the model fails on is isolated into
-    /// <see cref="InferenceBlockResult.RowErrors"/>. Throws as <see cref="InferAsync"/> does.
+    /// Stops accepting items, finishes the queued ones (for at most 30 s, then terminates the run in progress and
+    /// fails the rest with <see cref="InferenceUnavailableException"/>), and releases the sessions: every part is
+    /// released even when another fails to.
     /// </summary>
-    public ValueTask<InferenceBlockResult> InferBlockAsync(InferenceBlock block, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(block);
-        if (!IsReady)
-        {
-            throw new InvalidOperationException("the engine is not warmed up yet; await WarmUpAsync first");
-        }
-
-        if (ValidateNames(block.Inputs) is { } namesError)
-        {
-            return ValueTask.FromResult(InferenceBlockResult.Failure(block.RowCount, namesError));
-        }
-
-        var inputs = new TensorData[_plan.Inputs.Count];
-        for (var i = 0; i < inputs.Length; i++)
-        {
-            inputs[i] = block.Inputs[_plan.Inputs[i].Name];
-            if (_plan.Inputs[i].ValidateRows(inputs[i]) is { } message)
-            {
-                return ValueTask.FromResult(InferenceBlockResult.Failure(
-                    block.RowCount, new InferenceError(InferenceErrorCodes.InvalidTensor, message)));
-            }
-        }
-
-        return _batcher.SubmitAsync(inputs, block.RowCount, cancellationToken);
-    }
-
-    /// <summary>Stops accepting items, finishes the queued ones, and releases the sessions.</summary>
     public async ValueTask DisposeAsync()
     {
         await _batcher.DisposeAsync();
-        _executor.Dispose();
-        _memory.Dispose();
-        _plan.Dispose();
+        if (_batcher.DeviceStuck)
+        {
+            return;
+        }
+
+        List<Exception>? failures = null;
+        foreach (var release in new Action[] { _executor.Dispose, _memory.Dispose, _plan.Dispose, ReleaseMetrics })
+        {
+            try
+            {
+                release();
+            }
+            catch (Exception ex)
+            {
+                (failures ??= []).Add(ex);
+            }
+        }
+
+        if (failures is not null)
+        {
+            throw new AggregateException("releasing the inference engine failed", failures);
+        }
+    }
+
+    private void ReleaseMetrics()
+    {
         if (_ownsMetrics)
         {
             _metrics.Dispose();
@@ -214,7 +219,7 @@ public sealed partial class InferenceEngine : IAsyncDisposable
 
     internal static InferenceEngine Create(
         PipelineOptions pipeline, BatchingOptions batching, ILoggerFactory? loggerFactory, TimeProvider? timeProvider,
-        InferenceMetrics? metrics, IReadOnlyCollection<string> availableProviders, bool forceSessionTransfers)
+        InferenceMetrics? metrics, IReadOnlyCollection<string> availableProviders, bool hostRoundTrips)
     {
         ThrowIfInvalid(new PipelineOptionsValidator().Validate(null, pipeline));
         ThrowIfInvalid(new BatchingOptionsValidator().Validate(null, batching));
@@ -233,14 +238,21 @@ public sealed partial class InferenceEngine : IAsyncDisposable
         PipelinePlan plan;
         try
         {
-            plan = PipelinePlan.Load(pipeline, device, device.IsCuda || forceSessionTransfers, metrics, CancellationToken.None);
+            plan = PipelinePlan.Load(pipeline, device, countInsertedCopies: device.IsCuda, metrics, CancellationToken.None);
         }
-        catch (OnnxRuntimeException ex) when (device.IsCuda && pipeline.Device == DeviceKind.Auto)
+        catch (Exception ex) when (device.IsCuda && CudaFailure(ex) is { } reason)
         {
+            if (pipeline.Device != DeviceKind.Auto)
+            {
+                throw new DeviceUnavailableException(
+                    "Pipeline:Device=cuda but the CUDA provider cannot be used on this machine (" + reason + "); it needs " +
+                    "an NVIDIA GPU, driver R580 or newer, CUDA 13 and cuDNN 9, or set Pipeline:Device=auto or cpu", ex);
+            }
+
             // The build has the provider but this machine cannot use it (no GPU or driver): auto means CPU then.
-            LogCudaFallback(logger, ex.Message);
+            LogCudaFallback(logger, reason);
             device = ExecutionDevice.Cpu;
-            plan = PipelinePlan.Load(pipeline, device, forceSessionTransfers, metrics, CancellationToken.None);
+            plan = PipelinePlan.Load(pipeline, device, countInsertedCopies: false, metrics, CancellationToken.None);
         }
 
         DeviceMemory? memory = null;
@@ -248,15 +260,7 @@ public sealed partial class InferenceEngine : IAsyncDisposable
         try
         {
             memory = DeviceMemory.Create(device, plan.Stages[0].Session);
-            var memoryForTransfer = memory;
-            executor = new PipelineExecutor(
-                plan,
-                memory,
-                runOptions => memoryForTransfer.IsHost && !forceSessionTransfers
-                    ? new HostMemoryTransfer()
-                    : new SessionTransfer(plan, device, pipeline, runOptions),
-                bucketSizes,
-                metrics);
+            executor = new PipelineExecutor(plan, memory, bucketSizes, metrics, hostRoundTrips);
             var batcher = new DynamicBatcher(
                 executor, batching, timeProvider ?? TimeProvider.System, loggerFactory.CreateLogger<DynamicBatcher>(), metrics);
             LogLoaded(logger, plan.Stages.Count, device.ToString(), string.Join(",", bucketSizes));
@@ -274,6 +278,25 @@ public sealed partial class InferenceEngine : IAsyncDisposable
             plan.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The first line of an ONNX Runtime error raised while setting up CUDA (the provider, or a session on it), or
+    /// null for any other error, which must surface as it is.
+    /// </summary>
+    private static string? CudaFailure(Exception exception)
+    {
+        for (var ex = exception; ex is not null; ex = ex.InnerException)
+        {
+            if ((ex is OnnxRuntimeException && ex.Message.Contains("CUDA", StringComparison.OrdinalIgnoreCase))
+                || ex.Message.Contains("libonnxruntime_providers_cuda", StringComparison.Ordinal)
+                || ex.Message.Contains("libcu", StringComparison.Ordinal))
+            {
+                return ex.Message.Split('\n', 2)[0].Trim();
+            }
+        }
+
+        return null;
     }
 
     private static void ThrowIfInvalid(Microsoft.Extensions.Options.ValidateOptionsResult result)

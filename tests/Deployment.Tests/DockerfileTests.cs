@@ -70,7 +70,7 @@ public sealed partial class DockerfileTests
         var cuda = CudaImagePattern().Match(Image.Final.Image);
         var ortVersion = XDocument.Load(RepositoryPaths.InRoot("Directory.Packages.props"))
             .Descendants("PackageVersion")
-            .Single(p => (string?)p.Attribute("Include") == "Microsoft.ML.OnnxRuntime.Gpu")
+            .Single(p => (string?)p.Attribute("Include") == "Microsoft.ML.OnnxRuntime.Gpu.Linux")
             .Attribute("Version")!.Value;
 
         Assert.Multiple(() =>
@@ -100,7 +100,7 @@ public sealed partial class DockerfileTests
 
     private static (string OnnxRuntime, string CudaMajor) DocumentedVersions()
     {
-        // infra/README.md states the pairing in one table row: | ONNX Runtime | 1.31 | CUDA 13.x | cuDNN 9.x |
+        // infra/README.md states the pairing in one table row: | ONNX Runtime | 1.32 | CUDA 13.x | cuDNN 9.x |
         var readme = File.ReadAllText(RepositoryPaths.InRoot("infra/README.md"));
         var row = DocumentedRowPattern().Match(readme);
         Assert.That(row.Success, Is.True, "infra/README.md has no '| ONNX Runtime | X.Y | CUDA N.x | cuDNN N.x |' row");

@@ -1,29 +1,27 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using PullWorker.Inference.Configuration;
 using PullWorker.Inference.Diagnostics;
 using PullWorker.Inference.Execution;
-using PullWorker.Inference.Tensors;
 
 namespace PullWorker.Inference.Batching;
 
 /// <summary>
-/// Triton-style dynamic batcher in front of one device thread.
+/// Triton-style dynamic batcher and the one device loop behind it.
 /// <list type="bullet">
-/// <item>Submissions (single items or blocks of rows) wait in a bounded queue; a full queue makes the submit
-/// wait (backpressure).</item>
-/// <item>Queued rows are copied into the open batch's staging slot as they arrive, so batch k+1 is built while
-/// batch k runs (two slots; the device thread returns a slot as soon as it is uploaded). A block larger than the
-/// room left spills into the next batch. The assembler task does the copying while batches run long; after short
-/// batches the device thread does it itself, as a hand-off would cost more than the copy.</item>
-/// <item>The device thread, when free, takes the next full batch; otherwise the open one at once if its oldest
-/// row has waited <c>MaxDelay</c>, or else waits for more rows up to that point. A busy device lets batches grow
-/// to the cap.</item>
-/// <item>A failing batch is split in halves until the failing row is alone; it gets <c>inference_failed</c>
-/// and the others their results. If a known-good batch then fails too, the device is at fault instead.</item>
+/// <item>Items wait in a bounded queue; a full queue makes the submit wait (backpressure).</item>
+/// <item>The device loop takes the first item, then fills the batch to <c>Batching:MaxBatchSize</c>, waiting at
+/// most until its first item has waited <c>Batching:MaxDelay</c>, and runs it. A busy device lets batches grow to
+/// the cap on their own.</item>
+/// <item>A batch that fails in ONNX Runtime is split in halves until the failing item is alone; it gets
+/// <c>inference_failed</c> and the others their results. If a known-good batch (the warm-up input) then fails
+/// too, the device is at fault: the engine is broken.</item>
+/// <item>Anything else escaping the loop also breaks the engine: every item in the batch and in the queue fails
+/// at once with <see cref="InferenceUnavailableException"/>, new submissions are refused, and
+/// <see cref="Broken"/> faults, so nothing waits for a loop that is gone.</item>
 /// </list>
+/// Items are validated before they get here (<see cref="InferenceEngine.Validate"/>), in one place.
 /// </summary>
 internal sealed partial class DynamicBatcher : IAsyncDisposable
 {
@@ -33,31 +31,14 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
     private readonly InferenceMetrics _metrics;
     private readonly int _maxBatchSize;
     private readonly TimeSpan _maxDelay;
-    private readonly Channel<Submission> _queue;
-    private readonly StagingSlot[] _slots;
+    private readonly Channel<ItemSubmission> _queue;
+    private readonly StagingSlot _slot;
     private readonly StagingSlot _retrySlot;
-    private readonly ITimer _delayTimer;
     private readonly CancellationTokenSource _stopCts = new();
     private readonly TaskCompletionSource _warmedUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    // Assembly state, shared by the assembler and the device thread: both move queued rows into batches. The
-    // device thread waits on _gate (Monitor) when there is nothing it may take yet; the assembler on _slotReturned
-    // when both slots are out.
-    private readonly object _gate = new();
-    private readonly Stack<StagingSlot> _freeSlots = new(2);
-    private readonly Queue<AssembledBatch> _full = new(2);
-    private readonly SemaphoreSlim _slotReturned = new(0, 1);
-    private Submission? _current;
-    private int _currentNextRow;
-    private AssembledBatch? _open;
-    private bool _queueEnded;
-    private bool _deviceWaiting;
-    private bool _assemblerWaitingForSlot;
-    private TimeSpan _lastRunTime = TimeSpan.MaxValue;  // device thread only
-
-    private Task? _assembler;
-    private Task? _deviceThread;
-    private int _queuedRows;
+    private readonly TaskCompletionSource _broken = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? _deviceLoop;
+    private int _queuedItems;
 
     public DynamicBatcher(
         PipelineExecutor executor, BatchingOptions options, TimeProvider time, ILogger logger, InferenceMetrics metrics)
@@ -68,277 +49,135 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
         _metrics = metrics;
         _maxBatchSize = Math.Min(options.MaxBatchSize, executor.MaxBatchSize);
         _maxDelay = options.MaxDelay;
-        _queue = Channel.CreateBounded<Submission>(new BoundedChannelOptions(options.QueueCapacity)
+        _queue = Channel.CreateBounded<ItemSubmission>(new BoundedChannelOptions(options.QueueCapacity)
         {
+            // Not single-reader: a dispose that gives up on a stuck device loop empties the queue beside it.
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _slots = [executor.CreateStagingSlot(), executor.CreateStagingSlot()];
+        _slot = executor.CreateStagingSlot();
         _retrySlot = executor.CreateStagingSlot();
-        foreach (var slot in _slots)
-        {
-            _freeSlots.Push(slot);
-        }
-
-        _delayTimer = time.CreateTimer(
-            static state => ((DynamicBatcher)state!).WakeDevice(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        metrics.ObservePending(() => Volatile.Read(ref _queuedRows));
+        metrics.ObservePending(() => Volatile.Read(ref _queuedItems));
     }
 
     /// <summary>
-    /// Raised (tests only) when the free device starts waiting <c>MaxDelay</c> for a partial batch, with its row
-    /// count; on the device thread, under the batcher's lock, so handlers must only signal.
+    /// Raised (tests only) when the device loop starts waiting <c>MaxDelay</c> for a partial batch, with its item
+    /// count; on the device thread, so handlers must only signal.
     /// </summary>
     internal event Action<int>? PartialBatchHeld;
 
-    /// <summary>
-    /// Waking the assembler for a returned slot costs the device thread a wake-up, and the assembler tens of
-    /// microseconds to get going: worth it only when batches run long enough for its copies to overlap them. After
-    /// shorter batches the device thread fills the slot itself when it comes back for the next batch. Settable
-    /// for tests, which exercise both paths.
-    /// </summary>
-    internal TimeSpan AssemblerHandOffThreshold { get; set; } = TimeSpan.FromMicroseconds(100);
+    /// <summary>Called (tests only) on the device thread before each batch runs, with its item count.</summary>
+    internal Action<int>? BeforeBatch { get; set; }
+
+    /// <summary>How long <see cref="DisposeAsync"/> lets queued items finish before it stops the device.</summary>
+    internal TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>True once every bucket has been warmed up.</summary>
     public bool IsWarmedUp => _warmedUp.Task.IsCompletedSuccessfully;
 
-    /// <summary>Starts the device thread (which warms up every bucket first) and the assembler.</summary>
+    /// <summary>Faults when the device loop can no longer run batches; never completes otherwise.</summary>
+    public Task Broken => _broken.Task;
+
+    /// <summary>True when the device loop is still inside ONNX Runtime after dispose gave up on it.</summary>
+    public bool DeviceStuck { get; private set; }
+
+    /// <summary>Starts the device loop (which warms up every bucket first); completes when warmed up.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_deviceThread is null)
-        {
-            _deviceThread = Task.Factory.StartNew(
-                RunDeviceThread, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            _assembler = AssembleAsync(_stopCts.Token);
-        }
-
+        // A dedicated thread: every session call stays on this one thread, and blocking waits cost no pool thread.
+        _deviceLoop ??= Task.Factory.StartNew(
+            RunDeviceLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         return _warmedUp.Task.WaitAsync(cancellationToken);
     }
 
     /// <summary>Queues an item (waiting while the queue is full) and waits for its result.</summary>
-    public ValueTask<InferenceResult> SubmitAsync(InferenceItem item, CancellationToken cancellationToken) =>
-        EnqueueAsync(new ItemSubmission(item, _time.GetTimestamp(), cancellationToken), cancellationToken);
-
-    /// <summary>Queues a validated block (its tensors in pipeline input order) and waits for all its rows.</summary>
-    public ValueTask<InferenceBlockResult> SubmitAsync(TensorData[] inputs, int rowCount, CancellationToken cancellationToken) =>
-        EnqueueAsync(
-            new BlockSubmission(_executor.Inputs, inputs, rowCount, _executor.Outputs, _time.GetTimestamp(), cancellationToken),
-            cancellationToken);
-
-    /// <summary>Stops taking submissions, runs what is queued, and stops the device thread.</summary>
-    public async ValueTask DisposeAsync()
+    public async ValueTask<InferenceResult> SubmitAsync(InferenceItem item, CancellationToken cancellationToken)
     {
-        _queue.Writer.TryComplete();
-        if (!_warmedUp.Task.IsCompletedSuccessfully)
-        {
-            // Nothing can run: stop the assembler instead of letting it wait for slots that never come back.
-            await _stopCts.CancelAsync();
-        }
-
-        await Task.WhenAll(new[] { _assembler, _deviceThread }.OfType<Task>());
-        await _delayTimer.DisposeAsync();
-        foreach (var slot in _slots.Append(_retrySlot))
-        {
-            slot.Dispose();
-        }
-
-        _slotReturned.Dispose();
-        _stopCts.Dispose();
-    }
-
-    private async ValueTask<TResult> EnqueueAsync<TResult>(Submission<TResult> submission, CancellationToken cancellationToken)
-    {
-        using (submission)
-        {
-            submission.CancelWith(cancellationToken);
-            if (!submission.IsCompleted)
-            {
-                Interlocked.Add(ref _queuedRows, submission.RowCount);
-                try
-                {
-                    await _queue.Writer.WriteAsync(submission, cancellationToken);
-                }
-                catch (ChannelClosedException ex)
-                {
-                    Interlocked.Add(ref _queuedRows, -submission.RowCount);
-                    throw new InferenceUnavailableException("the inference engine is shutting down", ex);
-                }
-                catch
-                {
-                    Interlocked.Add(ref _queuedRows, -submission.RowCount);
-                    throw;
-                }
-            }
-
-            try
-            {
-                return await submission.Result;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                _metrics.RecordFailure(InferenceMetrics.FailureReasons.Canceled);
-                throw;
-            }
-        }
-    }
-
-    /// <summary>
-    /// Copies queued rows into staging slots while the device computes, so the next batch is ready when the device
-    /// is free; waits for submissions, or for a slot when both are out.
-    /// </summary>
-    private async Task AssembleAsync(CancellationToken cancellationToken)
-    {
+        ThrowIfBroken();
+        using var submission = new ItemSubmission(item, _time.GetTimestamp(), cancellationToken);
+        submission.CancelWithOwnerToken();
+        Interlocked.Increment(ref _queuedItems);
         try
         {
-            while (true)
-            {
-                bool needSlot;
-                lock (_gate)
-                {
-                    needSlot = Pump();
-                    _assemblerWaitingForSlot = needSlot;
-                }
+            await _queue.Writer.WriteAsync(submission, cancellationToken);
+        }
+        catch (ChannelClosedException ex)
+        {
+            Interlocked.Decrement(ref _queuedItems);
+            ThrowIfBroken();
+            throw new InferenceUnavailableException("the inference engine is shutting down", ex);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _queuedItems);
+            throw;
+        }
 
-                if (needSlot)
-                {
-                    await _slotReturned.WaitAsync(cancellationToken);
-                }
-                else if (!await _queue.Reader.WaitToReadAsync(cancellationToken))
-                {
-                    break;
-                }
-            }
+        try
+        {
+            return await submission.Result;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            FailUnstarted();
-        }
-        finally
-        {
-            lock (_gate)
-            {
-                _queueEnded = true;
-                Monitor.Pulse(_gate);
-            }
+            _metrics.RecordFailure(InferenceMetrics.FailureReasons.Canceled);
+            throw;
         }
     }
 
     /// <summary>
-    /// Under <see cref="_gate"/>: moves queued rows into batches until the queue is empty or both slots are out;
-    /// returns true in the second case (rows are waiting for a slot). Wakes the device if it waits for rows.
+    /// Stops taking items and lets the queued ones run, for at most <see cref="DrainTimeout"/>; then terminates
+    /// the run in progress and fails what is left. <see cref="DeviceStuck"/> tells whether the loop ended.
     /// </summary>
-    private bool Pump()
+    public async ValueTask DisposeAsync()
     {
-        var moved = false;
+        _queue.Writer.TryComplete();
+        if (!_warmedUp.Task.IsCompleted)
+        {
+            // Nothing ran yet: stop the warm-up instead of waiting for it.
+            await _stopCts.CancelAsync();
+        }
+
+        if (_deviceLoop is { } loop && !await EndsWithinAsync(loop, DrainTimeout))
+        {
+            LogDrainTimedOut(_logger, DrainTimeout);
+            await _stopCts.CancelAsync();
+            _executor.Terminate();
+            FailQueued(new InferenceUnavailableException("the inference engine stopped before this item ran"), InferenceMetrics.FailureReasons.Shutdown);
+            DeviceStuck = !await EndsWithinAsync(loop, DrainTimeout);
+            if (DeviceStuck)
+            {
+                // Freeing buffers ONNX Runtime may still write into would crash the process; leak them instead.
+                LogDeviceStuck(_logger);
+                return;
+            }
+        }
+
+        _slot.Dispose();
+        _retrySlot.Dispose();
+        _stopCts.Dispose();
+    }
+
+    private async Task<bool> EndsWithinAsync(Task task, TimeSpan timeout)
+    {
         try
         {
-            while (true)
-            {
-                if (_current is null || _currentNextRow == _current.RowCount || _current.IsCompleted)
-                {
-                    if (!_queue.Reader.TryRead(out _current))
-                    {
-                        return false;
-                    }
-
-                    Interlocked.Add(ref _queuedRows, -_current.RowCount);
-                    _currentNextRow = 0;
-                    continue;
-                }
-
-                if (_open is null)
-                {
-                    if (!_freeSlots.TryPop(out var slot))
-                    {
-                        return true;
-                    }
-
-                    _open = new AssembledBatch(slot, _maxBatchSize, ReturnSlot);
-                }
-
-                try
-                {
-                    _currentNextRow += _open.Add(_current, _currentNextRow);
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    // Its rows could not be copied (a caller bypassed validation): fail it alone, keep batching.
-                    _current.Fail(ex);
-                    continue;
-                }
-
-                moved = true;
-                if (_open.IsFull)
-                {
-                    _full.Enqueue(_open);
-                    _open = null;
-                }
-            }
+            await task.WaitAsync(timeout, _time);
+            return true;
         }
-        finally
+        catch (TimeoutException)
         {
-            if (moved && _deviceWaiting)
-            {
-                Monitor.Pulse(_gate);
-            }
+            return false;
         }
     }
 
-    private void FailUnstarted()
+    private void ThrowIfBroken()
     {
-        var unavailable = new InferenceUnavailableException("the inference engine stopped before this item ran");
-        lock (_gate)
+        if (_broken.Task.Exception?.InnerException is { } reason)
         {
-            foreach (var batch in _full.Append(_open).OfType<AssembledBatch>())
-            {
-                foreach (var segment in batch.Segments)
-                {
-                    segment.Submission.Fail(unavailable);
-                }
-            }
-
-            _current?.Fail(unavailable);
-            _full.Clear();
-            _open = null;
-            _current = null;
-        }
-
-        while (_queue.Reader.TryRead(out var submission))
-        {
-            submission.Fail(unavailable);
+            throw new InferenceUnavailableException(reason.Message, reason);
         }
     }
 
-    private void ReturnSlot(StagingSlot slot)
-    {
-        lock (_gate)
-        {
-            _freeSlots.Push(slot);
-            if (_lastRunTime >= AssemblerHandOffThreshold)
-            {
-                WakeAssemblerIfWaitingForSlot();
-            }
-        }
-    }
-
-    /// <summary>Under <see cref="_gate"/>.</summary>
-    private void WakeAssemblerIfWaitingForSlot()
-    {
-        if (_assemblerWaitingForSlot)
-        {
-            _assemblerWaitingForSlot = false;
-            _slotReturned.Release();
-        }
-    }
-
-    private void WakeDevice()
-    {
-        lock (_gate)
-        {
-            Monitor.Pulse(_gate);
-        }
-    }
-
-    private void RunDeviceThread()
+    private void RunDeviceLoop()
     {
         try
         {
@@ -349,148 +188,199 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
         {
             LogWarmUpFailed(_logger, ex);
             _warmedUp.TrySetException(ex);
+            MarkBroken(new InferenceUnavailableException("the inference engine failed to warm up: " + ex.Message, ex), []);
             return;
         }
 
-        // A dedicated thread: blocking in TakeBatch keeps every session call on this one thread.
-        while (TakeBatch() is { } batch)
+        var batch = new List<ItemSubmission>(_maxBatchSize);
+        try
         {
-            Execute(batch);
-        }
-    }
-
-    /// <summary>The next batch the free device may run, waiting as long as there is none; null once all ran.</summary>
-    private AssembledBatch? TakeBatch()
-    {
-        lock (_gate)
-        {
-            while (true)
+            while (TakeBatch(batch))
             {
-                // Rows still queued are copied here rather than after a hand-off to the assembler, whose wake-up can
-                // take longer than a small model's whole batch.
-                if (_full.Count == 0)
-                {
-                    Pump();
-                }
-
-                if (_full.TryDequeue(out var full))
-                {
-                    return full;
-                }
-
-                if (_open is { RowCount: > 0 } open)
-                {
-                    var wait = _maxDelay - _time.GetElapsedTime(open.OldestEnqueuedAt);
-                    if (wait <= TimeSpan.Zero || _queueEnded)
-                    {
-                        _open = null;
-                        return open;
-                    }
-
-                    _delayTimer.Change(wait, Timeout.InfiniteTimeSpan);
-                    PartialBatchHeld?.Invoke(open.RowCount);
-                }
-                else if (_queueEnded)
-                {
-                    return null;
-                }
-
-                // Idle: whoever assembles next must be listening to the queue.
-                WakeAssemblerIfWaitingForSlot();
-                _deviceWaiting = true;
-                Monitor.Wait(_gate);
-                _deviceWaiting = false;
+                Execute(batch);
+                batch.Clear();
             }
         }
+        catch (Exception ex)
+        {
+            LogDeviceLoopFailed(_logger, batch.Count, ex);
+            var reason = ex is DeviceFailedException
+                ? ex.Message
+                : "the inference engine's device loop failed: " + ex.Message;
+            MarkBroken(new InferenceUnavailableException(reason, ex), batch);
+        }
     }
 
-    private void Execute(AssembledBatch batch)
+    /// <summary>Fails the batch in hand and every queued item, refuses new ones, and faults <see cref="Broken"/>.</summary>
+    private void MarkBroken(InferenceUnavailableException reason, List<ItemSubmission> batch)
     {
-        var started = _time.GetTimestamp();
-        var segments = batch.Segments;
-        for (var i = 0; i < segments.Count; i++)
+        _broken.TrySetException(reason);
+        _queue.Writer.TryComplete();
+        foreach (var submission in batch.Where(submission => !submission.IsCompleted))
         {
-            if (segments[i].Submission.MarkOnDevice())
+            _metrics.RecordFailure(InferenceMetrics.FailureReasons.Device);
+            submission.Fail(reason);
+        }
+
+        FailQueued(reason, InferenceMetrics.FailureReasons.Device);
+    }
+
+    private void FailQueued(Exception reason, string failureReason)
+    {
+        // Once the writer is completed nothing new arrives, so this empties the queue for good.
+        while (_queue.Reader.TryRead(out var submission))
+        {
+            Interlocked.Decrement(ref _queuedItems);
+            _metrics.RecordFailure(failureReason);
+            submission.Fail(reason);
+        }
+    }
+
+    /// <summary>
+    /// Fills <paramref name="batch"/> (staged in <see cref="_slot"/>) with the next items; false once the queue has
+    /// ended and is empty.
+    /// </summary>
+    private bool TakeBatch(List<ItemSubmission> batch)
+    {
+        while (batch.Count == 0)
+        {
+            if (!TryTake(batch) && !Wait(CancellationToken.None))
             {
-                _metrics.RecordQueueTime(_time.GetElapsedTime(segments[i].Submission.EnqueuedAt, started));
+                return false;
+            }
+        }
+
+        var oldest = batch[0].EnqueuedAt;
+        while (batch.Count < _maxBatchSize)
+        {
+            if (TryTake(batch))
+            {
+                continue;
+            }
+
+            var wait = _maxDelay - _time.GetElapsedTime(oldest);
+            if (wait <= TimeSpan.Zero)
+            {
+                break;
+            }
+
+            using var delay = new CancellationTokenSource(wait, _time);
+            PartialBatchHeld?.Invoke(batch.Count);
+            if (!Wait(delay.Token))
+            {
+                break;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Moves one queued item into the batch (skipping withdrawn ones); false when the queue is empty.</summary>
+    private bool TryTake(List<ItemSubmission> batch)
+    {
+        while (_queue.Reader.TryRead(out var submission))
+        {
+            Interlocked.Decrement(ref _queuedItems);
+            if (submission.IsCompleted)
+            {
+                continue;
+            }
+
+            try
+            {
+                submission.Stage(_slot, batch.Count);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Its tensors do not fit the staging rows (a caller bypassed validation): its own fault, fail it alone.
+                submission.Fail(ex);
+                continue;
+            }
+
+            batch.Add(submission);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Blocks the device thread until an item is queued (true), or the queue ended or the wait was canceled.</summary>
+    private bool Wait(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return _queue.Reader.WaitToReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private void Execute(List<ItemSubmission> batch)
+    {
+        BeforeBatch?.Invoke(batch.Count);
+        var started = _time.GetTimestamp();
+        foreach (var submission in batch)
+        {
+            if (submission.MarkOnDevice())
+            {
+                _metrics.RecordQueueTime(_time.GetElapsedTime(submission.EnqueuedAt, started));
             }
         }
 
         try
         {
-            var runStarted = Stopwatch.GetTimestamp();
-            var outputs = _executor.Run(batch.Slot, batch.RowCount, batch.ReleaseSlot);
-            _lastRunTime = Stopwatch.GetElapsedTime(runStarted);
-            var delivered = 0;
-            for (var i = 0; i < segments.Count; i++)
-            {
-                var segment = segments[i];
-                delivered += segment.Submission.Deliver(outputs, segment.BatchRow, segment.FirstRow, segment.Count);
-            }
-
-            _metrics.RecordSuccesses(delivered);
+            var outputs = _executor.Run(_slot, batch.Count);
+            Deliver(batch, outputs);
         }
         catch (OnnxRuntimeException ex)
         {
-            batch.ReleaseSlot();
-            LogBatchFailed(_logger, batch.RowCount, ex.Message);
+            LogBatchFailed(_logger, batch.Count, ex.Message);
             bool? deviceHealthy = null;
-            var rows = segments.SelectMany(s => Enumerable.Range(s.FirstRow, s.Count).Select(row => (s.Submission, row))).ToArray();
-            Isolate(rows, ex, ref deviceHealthy);
-        }
-        catch (Exception ex)
-        {
-            LogBatchCrashed(_logger, batch.RowCount, ex);
-            foreach (var segment in segments)
-            {
-                segment.Submission.Fail(new InferenceUnavailableException("the inference engine failed: " + ex.Message, ex));
-            }
-        }
-        finally
-        {
-            batch.ReleaseSlot();
+            Isolate([.. batch], ex, ref deviceHealthy);
         }
     }
 
-    private void Isolate((Submission Submission, int Row)[] rows, OnnxRuntimeException failure, ref bool? deviceHealthy)
+    private void Deliver(IReadOnlyList<ItemSubmission> items, BatchOutputs outputs)
     {
-        if (rows.Length == 1)
+        var delivered = 0;
+        for (var i = 0; i < items.Count; i++)
         {
-            var (submission, row) = rows[0];
+            delivered += items[i].Deliver(outputs, i);
+        }
+
+        _metrics.RecordSuccesses(delivered);
+    }
+
+    private void Isolate(ItemSubmission[] items, OnnxRuntimeException failure, ref bool? deviceHealthy)
+    {
+        if (items.Length == 1)
+        {
             deviceHealthy ??= _executor.CanRunKnownGoodBatch(_retrySlot);
-            if (deviceHealthy.Value)
+            if (!deviceHealthy.Value)
             {
-                _metrics.RecordFailure(InferenceMetrics.FailureReasons.InferenceFailed);
-                submission.FailRow(row, new InferenceError(
-                    InferenceErrorCodes.InferenceFailed, "the model failed on this input: " + failure.Message));
-            }
-            else
-            {
-                _metrics.RecordFailure(InferenceMetrics.FailureReasons.Device);
-                submission.Fail(new InferenceUnavailableException("the device failed: " + failure.Message, failure));
+                throw new DeviceFailedException(
+                    "the device failed: a known-good batch fails too (" + failure.Message + ")", failure);
             }
 
+            _metrics.RecordFailure(InferenceMetrics.FailureReasons.InferenceFailed);
+            items[0].FailItem(new InferenceError(
+                InferenceErrorCodes.InferenceFailed, "the model failed on this input: " + failure.Message));
             return;
         }
 
-        var half = rows.Length / 2;
-        foreach (var part in new[] { rows[..half], rows[half..] })
+        var half = items.Length / 2;
+        foreach (var part in new[] { items[..half], items[half..] })
         {
             try
             {
                 for (var i = 0; i < part.Length; i++)
                 {
-                    part[i].Submission.WriteRows(_retrySlot, i, part[i].Row, 1);
+                    part[i].Stage(_retrySlot, i);
                 }
 
-                var outputs = _executor.Run(_retrySlot, part.Length, onStagingConsumed: null);
-                var delivered = 0;
-                for (var i = 0; i < part.Length; i++)
-                {
-                    delivered += part[i].Submission.Deliver(outputs, i, part[i].Row, 1);
-                }
-
-                _metrics.RecordSuccesses(delivered);
+                Deliver(part, _executor.Run(_retrySlot, part.Length));
             }
             catch (OnnxRuntimeException partFailure)
             {
@@ -502,9 +392,18 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "Warm-up failed; the pipeline cannot serve")]
     private static partial void LogWarmUpFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} failed ({Reason}); splitting it to isolate the failing row")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} failed ({Reason}); splitting it to isolate the failing item")]
     private static partial void LogBatchFailed(ILogger logger, int count, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A batch of {Count} failed outside the model")]
-    private static partial void LogBatchCrashed(ILogger logger, int count, Exception exception);
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The device loop failed with {Count} items in hand; the inference engine is broken and fails every queued item")]
+    private static partial void LogDeviceLoopFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queued items did not finish within {Timeout}; terminating the run in progress")]
+    private static partial void LogDrainTimedOut(ILogger logger, TimeSpan timeout);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The device loop is still inside ONNX Runtime after termination; its sessions and buffers are left allocated rather than freed under it")]
+    private static partial void LogDeviceStuck(ILogger logger);
+
+    /// <summary>A known-good batch failed: the device, not an item, is at fault.</summary>
+    private sealed class DeviceFailedException(string message, Exception innerException) : Exception(message, innerException);
 }

@@ -46,7 +46,7 @@ public static partial class DeviceSelector
     internal static string CudaMissingMessage(IReadOnlyCollection<string> availableProviders) =>
         $"Pipeline:Device=cuda but this ONNX Runtime build has no {CudaProvider} (it has: " +
         $"{string.Join(", ", availableProviders)}); build with -p:OnnxRuntimeFlavor=Gpu and run on a machine with an " +
-        "NVIDIA GPU, its driver, CUDA 12 and cuDNN 9, or set Pipeline:Device=auto or cpu";
+        "NVIDIA GPU, driver R580 or newer, CUDA 13 and cuDNN 9, or set Pipeline:Device=auto or cpu";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Inference device: {Device} ({Reason})")]
     private static partial void LogChosen(ILogger logger, string device, string reason);

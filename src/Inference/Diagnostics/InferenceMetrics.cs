@@ -33,11 +33,11 @@ public sealed class InferenceMetrics : IDisposable
         _queueDuration = _meter.CreateHistogram<double>(
             "inference.queue.duration", "s", "Time items waited before their batch started (Triton nv_inference_queue_duration_us).");
         _computeInputDuration = _meter.CreateHistogram<double>(
-            "inference.compute_input.duration", "s", "Host-to-device copy per batch (Triton nv_inference_compute_input_duration_us).");
+            "inference.compute_input.duration", "s", "Binding the batch inputs, which copies them to the device, per batch (Triton nv_inference_compute_input_duration_us).");
         _computeInferDuration = _meter.CreateHistogram<double>(
             "inference.compute_infer.duration", "s", "Run time per batch and stage (Triton nv_inference_compute_infer_duration_us; Beam inference_batch_latency_micro_secs).");
         _computeOutputDuration = _meter.CreateHistogram<double>(
-            "inference.compute_output.duration", "s", "Device-to-host copy and unpacking per batch (Triton nv_inference_compute_output_duration_us).");
+            "inference.compute_output.duration", "s", "Time from the last stage to outputs ready in host memory, per batch; the device-to-host copy itself runs at the end of the stage producing each result (Triton nv_inference_compute_output_duration_us).");
         _batchSize = _meter.CreateHistogram<int>(
             "inference.batch.size", "{item}", "Real items per executed batch, padding excluded (Beam inference_request_batch_size).");
         _inferences = _meter.CreateCounter<long>(
@@ -45,7 +45,7 @@ public sealed class InferenceMetrics : IDisposable
         _executions = _meter.CreateCounter<long>(
             "inference.exec.count", "{batch}", "Batch executions, retries included (Triton nv_inference_exec_count).");
         _transfers = _meter.CreateCounter<long>(
-            "inference.transfers", "{copy}", "Host/device copies by direction: upload, download, inter_stage and in_stage (both should stay 0).");
+            "inference.transfers", "{copy}", "Host/device copies per batch, measured from the tensors bound and copied, by direction: upload, download, inter_stage (round trips between stages) and in_stage (Memcpy nodes ONNX Runtime inserted); the last two should stay 0.");
         _failures = _meter.CreateCounter<long>(
             "inference.failures", "{item}", "Items that got no result, by reason (Triton nv_inference_request_failure).");
         _modelLoadDuration = _meter.CreateHistogram<double>(
@@ -67,6 +67,9 @@ public sealed class InferenceMetrics : IDisposable
 
         /// <summary>The device failed; not the item's fault.</summary>
         public const string Device = "device";
+
+        /// <summary>The engine was stopped, and gave up waiting for the device, before the item ran.</summary>
+        public const string Shutdown = "shutdown";
     }
 
     internal Meter Meter => _meter;

@@ -41,11 +41,8 @@ internal sealed class BatchOutputs(IReadOnlyList<string> names, IReadOnlyList<Ou
         return tensors;
     }
 
-    /// <summary>
-    /// Adds the <c>labels</c> tensor (the label of every top-k index, same shape) when a labels file is configured;
-    /// <paramref name="blankRows"/> lists rows (of a block) whose indices are not results and get empty labels.
-    /// </summary>
-    public void AddLabels(Dictionary<string, TensorData> tensors, ICollection<int>? blankRows = null)
+    /// <summary>Adds the <c>labels</c> tensor (the label of every top-k index, same shape) when a labels file is configured.</summary>
+    private void AddLabels(Dictionary<string, TensorData> tensors)
     {
         if (_indicesOutput < 0)
         {
@@ -54,11 +51,10 @@ internal sealed class BatchOutputs(IReadOnlyList<string> names, IReadOnlyList<Ou
 
         var indices = tensors[Names[_indicesOutput]];
         var values = indices.AsSpan<long>();
-        var perRow = Layouts[_indicesOutput].RowElements;
         var text = new string[values.Length];
         for (var i = 0; i < values.Length; i++)
         {
-            text[i] = blankRows?.Contains(i / perRow) == true ? string.Empty : labels![(int)values[i]];
+            text[i] = labels![(int)values[i]];
         }
 
         tensors[ClassificationPostprocessingStage.LabelsOutput] = TensorData.Create(TensorDataType.String, [.. indices.Shape], text);

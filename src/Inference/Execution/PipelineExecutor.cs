@@ -7,33 +7,33 @@ namespace PullWorker.Inference.Execution;
 
 /// <summary>
 /// Runs batches through the pipeline on one device. Not thread-safe by design: exactly one thread (the
-/// batcher's device thread) calls it, so one batch is on the device at a time and bindings are never shared.
-/// Per batch: pad to the bucket, one upload, every stage with its preallocated binding (outputs stay on the
-/// device and feed the next stage), one download, unpack rows.
+/// batcher's device loop) calls it, so one batch is on the device at a time and bindings are never shared.
+/// Per batch: pad to the bucket, bind the staged rows as the stages' batch inputs (the upload), every stage with
+/// its preallocated binding (outputs stay on the device and feed the next stage; results are bound to host memory,
+/// so ONNX Runtime downloads them as it finishes), unpack rows. The copies are counted from what is bound and copied, per batch.
 /// </summary>
 internal sealed class PipelineExecutor : IDisposable
 {
     private readonly PipelinePlan _plan;
     private readonly DeviceMemory _memory;
-    private readonly IDeviceTransfer _transfer;
     private readonly InferenceMetrics _metrics;
     private readonly RunOptions _runOptions = new();
     private readonly List<Bucket> _buckets = [];  // ascending size
-    private readonly Lock _transfersLock = new();
     private readonly int[] _bucketSizes;
     private readonly int _insertedCopies;
-    private TransferCounts _lastTransfers;
+    private readonly bool _hostRoundTrips;
+    private TransferCounts _lastTransfers = TransferCounts.None;
 
+    /// <param name="hostRoundTrips">Test fixture: copy every stage-to-stage tensor through host memory (CPU only).</param>
     public PipelineExecutor(
-        PipelinePlan plan, DeviceMemory memory, Func<RunOptions, IDeviceTransfer> transfer,
-        IReadOnlyList<int> bucketSizes, InferenceMetrics metrics)
+        PipelinePlan plan, DeviceMemory memory, IReadOnlyList<int> bucketSizes, InferenceMetrics metrics, bool hostRoundTrips = false)
     {
         _plan = plan;
         _memory = memory;
         _metrics = metrics;
+        _hostRoundTrips = hostRoundTrips;
         _bucketSizes = [.. bucketSizes.Order()];
         _insertedCopies = plan.Stages.Sum(stage => stage.Model.InsertedCopies);
-        _transfer = transfer(_runOptions);
     }
 
     public IReadOnlyList<int> BucketSizes => _bucketSizes;
@@ -43,26 +43,14 @@ internal sealed class PipelineExecutor : IDisposable
     /// <summary>The pipeline inputs, in the order staging slots hold them.</summary>
     public IReadOnlyList<TensorSpec> Inputs => _plan.Inputs;
 
-    /// <summary>The largest bucket's outputs: names, per-row layouts and labels, known once warmed up.</summary>
-    public BatchOutputs Outputs => _buckets[^1].Outputs;
-
     /// <summary>Copies made for the last batch; read from any thread.</summary>
-    public TransferCounts LastTransfers
-    {
-        get
-        {
-            lock (_transfersLock)
-            {
-                return _lastTransfers;
-            }
-        }
-    }
+    public TransferCounts LastTransfers => Volatile.Read(ref _lastTransfers);
 
     public StagingSlot CreateStagingSlot() => new(_plan.Inputs, _bucketSizes, _memory);
 
     /// <summary>
-    /// Allocates and binds every bucket and runs it twice with a zero batch: the first run discovers output
-    /// shapes (and pays one-time costs such as cuDNN algorithm search), the second exercises the steady path.
+    /// Binds every bucket and runs it twice with a zero batch: the first run discovers output shapes (and pays
+    /// one-time costs such as cuDNN algorithm search), the second exercises the steady path.
     /// </summary>
     public void WarmUp(StagingSlot slot, CancellationToken cancellationToken)
     {
@@ -70,49 +58,39 @@ internal sealed class PipelineExecutor : IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             slot.Clear();
-            var bucket = Bucket.Allocate(size, _plan.Inputs, _memory);
-            _buckets.Add(bucket);
-            _transfer.Upload(bucket, slot);
-            bucket.BindStages(_plan, _memory, _runOptions);
-            Run(slot, size, onStagingConsumed: null);
+            _buckets.Add(Bucket.Bind(size, _plan, slot, _memory, _runOptions, _hostRoundTrips));
+            Run(slot, size);
         }
     }
 
     /// <summary>
     /// Runs the first <paramref name="count"/> staged rows and returns the outputs in host memory (rows beyond
-    /// <paramref name="count"/> are padding), valid until the next run. <paramref name="onStagingConsumed"/> is
-    /// called as soon as the slot's rows are on the device, so the batcher can assemble the next batch in it while
-    /// this one computes.
+    /// <paramref name="count"/> are padding), valid until the next run. The slot may be refilled once this returns.
     /// </summary>
-    public BatchOutputs Run(StagingSlot slot, int count, Action? onStagingConsumed)
+    public BatchOutputs Run(StagingSlot slot, int count)
     {
         var bucket = SmallestBucketFor(count);
         slot.Pad(count, bucket.Size);
 
         var started = Stopwatch.GetTimestamp();
-        _transfer.Upload(bucket, slot);
-        onStagingConsumed?.Invoke();
+        var uploads = bucket.BindBatchInputs(slot, _memory);
         var uploaded = Stopwatch.GetTimestamp();
         _metrics.RecordUpload(Stopwatch.GetElapsedTime(started, uploaded));
 
         var stageStarted = uploaded;
         for (var i = 0; i < _plan.Stages.Count; i++)
         {
+            bucket.PrepareStage(i);
             _plan.Stages[i].Session.RunWithBinding(_runOptions, bucket.StageBindings[i]);
             var stageEnded = Stopwatch.GetTimestamp();
             _metrics.RecordStage(_plan.Stages[i].Model.Name, Stopwatch.GetElapsedTime(stageStarted, stageEnded));
             stageStarted = stageEnded;
         }
 
-        _transfer.Download(bucket);
+        // The downloads happened inside the stages' runs (results are bound to host memory): nothing left to copy.
         _metrics.RecordDownload(Stopwatch.GetElapsedTime(stageStarted));
-
-        var transfers = new TransferCounts(Uploads: 1, Downloads: 1, bucket.InterStageHostCopies, _insertedCopies);
-        lock (_transfersLock)
-        {
-            _lastTransfers = transfers;
-        }
-
+        var transfers = new TransferCounts(uploads, bucket.Downloads, bucket.InterStageHostCopies, _insertedCopies);
+        Volatile.Write(ref _lastTransfers, transfers);
         _metrics.RecordExecution(count, transfers);
         return bucket.Outputs;
     }
@@ -125,7 +103,7 @@ internal sealed class PipelineExecutor : IDisposable
         try
         {
             slot.Clear();
-            Run(slot, 1, onStagingConsumed: null);
+            Run(slot, 1);
             return true;
         }
         catch (OnnxRuntimeException)
@@ -134,6 +112,9 @@ internal sealed class PipelineExecutor : IDisposable
         }
     }
 
+    /// <summary>Asks ONNX Runtime to abandon the run in progress (and any later one): for a stop that cannot wait.</summary>
+    public void Terminate() => _runOptions.Terminate = true;
+
     public void Dispose()
     {
         foreach (var bucket in _buckets)
@@ -141,7 +122,6 @@ internal sealed class PipelineExecutor : IDisposable
             bucket.Dispose();
         }
 
-        _transfer.Dispose();
         _runOptions.Dispose();
     }
 

@@ -58,6 +58,13 @@ internal sealed class PipelinePlan : IDisposable
                 }
 
                 var (model, session) = loader.LoadFile(Path.GetFileNameWithoutExtension(path), path);
+                if (DataDependentShapes.FindOperator(path) is { } op)
+                {
+                    session.Dispose();
+                    throw new InvalidOperationException(
+                        $"Pipeline:Stages:{i}:Model: model '{Path.GetFileName(path)}' uses {op}, whose output shape depends on the input data; the engine preallocates every stage's outputs per batch size, so such models are not supported");
+                }
+
                 userStages.Add((model, session, options.Stages[i]));
                 stages.Add(Wire(model, session, options.Stages[i], $"Pipeline:Stages:{i}"));
             }

@@ -5,8 +5,8 @@ namespace PullWorker.Inference.Execution;
 
 /// <summary>
 /// Host buffers (pinned on CUDA) where one batch's inputs are assembled row by row, sized for the largest bucket,
-/// with a preallocated view of the first <c>b</c> rows for every bucket size <c>b</c>, which the upload copies.
-/// The batcher owns two, so batch k+1 is assembled while batch k runs.
+/// with a preallocated view of the first <c>b</c> rows for every bucket size <c>b</c>, which the stages' batch inputs
+/// are bound to. The batcher owns two: one for batches, one for warm-up and for retrying the halves of a failed batch.
 /// </summary>
 internal sealed class StagingSlot : IDisposable
 {

@@ -25,12 +25,6 @@ public sealed record TensorSpec(
         return Validate(value.DataType, value.Shape, "shape");
     }
 
-    /// <summary>Checks a block's value: rows first, each row shaped like one item.</summary>
-    internal string? ValidateRows(TensorData rows) =>
-        rows.Shape.Count == 0
-            ? $"input '{Name}': a block needs rows first, got a scalar"
-            : Validate(rows.DataType, [.. rows.Shape.Skip(1)], "row shape");
-
     private string? Validate(TensorDataType dataType, IReadOnlyList<long> shape, string what)
     {
         if (dataType != DataType)

@@ -45,6 +45,7 @@ public sealed partial class JobPipeline(
     ILoggerFactory loggerFactory) : BackgroundService, IAsyncDisposable
 {
     private const string IntakeSource = "Pub/Sub intake (Worker:Subscription)";
+    private const string DeviceSource = "inference device (Pipeline:Device)";
 
     private readonly ILogger _logger = loggerFactory.CreateLogger<JobPipeline>();
     private readonly ModelResolver _resolver = new(storage, storageOptions.Value, time);
@@ -197,6 +198,7 @@ public sealed partial class JobPipeline(
     {
         var (pipeline, generations) = await _resolver.ResolveAsync(pipelineOptions.Value, cancellationToken);
         var engine = await InferenceEngine.StartAsync(pipeline, batchingOptions.Value, loggerFactory, time, cancellationToken: cancellationToken);
+        failure.Watch(DeviceSource, engine.Broken);
         var decoder = new JobDecoder(engine.Inputs, _inputFetcher!, new ImageDecoder(imageOptions.Value));
         return new ActiveModel(engine, decoder, ResultDocuments.Describe(engine), generations);
     }

@@ -12,11 +12,10 @@ public sealed class DynamicBatcherTests
     private static InferenceItem ChainItem(float[] x) => InferenceItem.Single("x", TensorData.Float32(x, 4));
 
     [Test]
-    public async Task ConcurrentItems_AcrossBatchesAndPadding_EachGetsItsOwnResult([Values] bool assemblerHandOff)
+    public async Task ConcurrentItems_AcrossBatchesAndPadding_EachGetsItsOwnResult()
     {
         using var recorder = new MetricsRecorder();
         await using var engine = await Pipelines.StartAsync(ChainPipeline.Options(), new BatchingOptions { MaxBatchSize = 8 }, metrics: recorder.Metrics);
-        engine.Batcher.AssemblerHandOffThreshold = assemblerHandOff ? TimeSpan.Zero : TimeSpan.MaxValue;
         var warmUpRuns = recorder.Values("inference.batch.size").Count;
         var rows = Enumerable.Range(0, 61).Select(ChainPipeline.DistinctRow).ToArray();
         var results = await Task.WhenAll(rows.Select(row => engine.InferAsync(ChainItem(row), CancellationToken.None).AsTask())).DefaultTimeout();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
 using PullWorker.Inference.Configuration;
 using PullWorker.Inference.Devices;
 using PullWorker.Inference.Tests.Support;
@@ -43,10 +44,37 @@ public sealed class DeviceSelectionTests
     }
 
     [Test]
-    public void Create_CudaOnThisCpuBuild_FailsWithDeviceUnavailable()
+    public void Create_CudaOnMachineWithoutGpu_FailsWithOneLineNamingWhatCudaNeeds()
     {
+        // This build carries the CUDA provider (the GPU package), but this machine has no driver or CUDA 13 libraries.
+        Assume.That(OrtEnv.Instance().GetAvailableProviders(), Does.Contain(DeviceSelector.CudaProvider));
         var options = Pipelines.Of(ModelFiles.TinyMlp);
         options.Device = DeviceKind.Cuda;
-        Assert.That(() => InferenceEngine.Create(options, new BatchingOptions()), Throws.InstanceOf<DeviceUnavailableException>());
+
+        var error = Assert.Throws<DeviceUnavailableException>(() => InferenceEngine.Create(options, new BatchingOptions()));
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.Message, Does.StartWith("Pipeline:Device=cuda but the CUDA provider cannot be used on this machine"));
+            Assert.That(error.Message, Does.Contain("driver R580 or newer, CUDA 13 and cuDNN 9"));
+            Assert.That(error.Message, Does.Not.Contain('\n'));
+        });
+    }
+
+    [Test]
+    public async Task Create_AutoOnMachineWithoutGpu_FallsBackToCpuWithWarning()
+    {
+        Assume.That(OrtEnv.Instance().GetAvailableProviders(), Does.Contain(DeviceSelector.CudaProvider));
+        using var logs = new ListLoggerFactory();
+        var options = Pipelines.Of(ModelFiles.TinyMlp);
+        options.Device = DeviceKind.Auto;
+
+        await using var engine = InferenceEngine.Create(options, new BatchingOptions(), logs);
+        Assert.Multiple(() =>
+        {
+            Assert.That(engine.Device, Is.EqualTo(ExecutionDevice.Cpu));
+            Assert.That(
+                logs.Entries.Where(e => e.Level == LogLevel.Warning).Select(e => e.Message),
+                Has.One.StartsWith("CUDA provider present but unusable").And.Contains("Pipeline:Device=auto falls back to cpu"));
+        });
     }
 }

@@ -25,36 +25,41 @@ public sealed class PipelineTests
     }
 
     [Test]
-    public async Task ThreeStageChain_CpuPath_CopiesOnceUpOnceDownAndNeverBetweenStages()
+    public async Task ThreeStageChain_StagesFeedEachOtherOnDevice_NoCopiesMeasured()
     {
+        // On the CPU host and device are one memory: the staging rows are bound as stage 0's input, each stage reads
+        // the tensor the previous one wrote, and results are read where the last stage wrote them. No copy at all.
         using var recorder = new MetricsRecorder();
         await using var engine = await Pipelines.StartAsync(ChainPipeline.Options(), metrics: recorder.Metrics);
-        await engine.InferAsync(InferenceItem.Single("x", TensorData.Float32([1, 2, 3, 4], 4)), CancellationToken.None).DefaultTimeout();
+        var x = new[] { 1f, 2f, 3f, 4f };
+        var result = await engine.InferAsync(InferenceItem.Single("x", TensorData.Float32(x, 4)), CancellationToken.None).DefaultTimeout();
 
         Assert.Multiple(() =>
         {
-            Assert.That(engine.LastBatchTransfers, Is.EqualTo(new TransferCounts(Uploads: 1, Downloads: 1, InterStageHostCopies: 0, InStageCopies: 0)));
-            var executions = recorder.Values("inference.exec.count").Sum();
-            Assert.That(recorder.Values("inference.transfers", "upload").Sum(), Is.EqualTo(executions));
-            Assert.That(recorder.Values("inference.transfers", "download").Sum(), Is.EqualTo(executions));
+            Assert.That(result.Outputs!["c"].AsSpan<float>().ToArray(), Is.EqualTo(ChainPipeline.Expected(x)).Within(1e-5f));
+            Assert.That(engine.LastBatchTransfers, Is.EqualTo(new TransferCounts(Uploads: 0, Downloads: 0, InterStageHostCopies: 0, InStageCopies: 0)));
             Assert.That(recorder.Values("inference.transfers", "inter_stage").Sum(), Is.Zero);
+            Assert.That(recorder.Values("inference.exec.count").Sum(), Is.GreaterThan(0));
             Assert.That(recorder.Values("inference.compute_infer.duration", "chain1"), Is.Not.Empty);
         });
     }
 
     [Test]
-    public async Task ThreeStageChain_TransfersThroughOnnxRuntimeSessions_GivesSameResults()
+    public async Task ThreeStageChain_HostRoundTripBetweenStages_MeasuredAsInterStageCopies()
     {
-        // The device path's copy mechanism (Identity sessions with IO binding) and its check for copies ONNX Runtime
-        // inserts inside a stage (it saves and reads each optimized graph), exercised on the CPU provider.
-        await using var engine = await Pipelines.StartAsync(ChainPipeline.Options(), forceSessionTransfers: true);
+        // The fault the measurement is for: each stage's output copied through host memory before the next stage
+        // reads it. Same results, but both stage boundaries show, per batch and in the metric.
+        using var recorder = new MetricsRecorder();
+        await using var engine = await Pipelines.StartAsync(ChainPipeline.Options(), metrics: recorder.Metrics, hostRoundTrips: true);
         var x = new[] { -1f, 0.5f, 2f, 8f };
         var result = await engine.InferAsync(InferenceItem.Single("x", TensorData.Float32(x, 4)), CancellationToken.None).DefaultTimeout();
+
         Assert.Multiple(() =>
         {
             Assert.That(result.Outputs!["c"].AsSpan<float>().ToArray(), Is.EqualTo(ChainPipeline.Expected(x)).Within(1e-5f));
-            Assert.That(engine.LastBatchTransfers, Is.EqualTo(new TransferCounts(1, 1, 0, 0)));
-            Assert.That(engine.Models.Select(m => m.InsertedCopies), Is.EqualTo(new[] { 0, 0, 0 }));
+            Assert.That(engine.LastBatchTransfers.InterStageHostCopies, Is.EqualTo(2));
+            var executions = recorder.Values("inference.exec.count").Sum();
+            Assert.That(recorder.Values("inference.transfers", "inter_stage").Sum(), Is.EqualTo(2 * executions));
         });
     }
 
@@ -119,6 +124,7 @@ public sealed class PipelineTests
             Assert.That(result.Outputs!["indices"].AsSpan<long>().ToArray(), Is.EqualTo(new long[] { 2, 1 }));
             Assert.That(result.Outputs!["labels"].AsStrings(), Is.EqualTo(new[] { "bird", "dog" }));
             Assert.That(engine.Models.Select(m => m.Name), Is.EqualTo(new[] { "logits3", "classification_postprocessing" }));
+            Assert.That(engine.LastBatchTransfers.Total, Is.Zero, "the built-in stage reads the model's logits where they were written");
         });
     }
 

@@ -32,6 +32,13 @@ public sealed class ModelFiles
         return path;
     }
 
+    public static string WriteBytes(string name, byte[] bytes)
+    {
+        var path = Path.Combine(Directory.FullName, name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
     [OneTimeTearDown]
     public void DeleteFiles() => s_directory?.Delete(recursive: true);
 

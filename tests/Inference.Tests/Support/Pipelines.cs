@@ -15,11 +15,11 @@ internal static class Pipelines
 
     public static async Task<InferenceEngine> StartAsync(
         PipelineOptions pipeline, BatchingOptions? batching = null, TimeProvider? time = null,
-        Diagnostics.InferenceMetrics? metrics = null, ILoggerFactory? loggers = null, bool forceSessionTransfers = false)
+        Diagnostics.InferenceMetrics? metrics = null, ILoggerFactory? loggers = null, bool hostRoundTrips = false)
     {
         var engine = InferenceEngine.Create(
             pipeline, batching ?? new BatchingOptions { MaxBatchSize = 8 }, loggers, time, metrics,
-            Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetAvailableProviders(), forceSessionTransfers);
+            Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetAvailableProviders(), hostRoundTrips);
         try
         {
             await engine.WarmUpAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
