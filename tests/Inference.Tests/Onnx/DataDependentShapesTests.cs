@@ -59,4 +59,51 @@ public sealed class DataDependentShapesTests
 
         Assert.That(DataDependentShapes.FindOperator(new MemoryStream(model.ToByteArray())), Is.Null);
     }
+
+    [Test]
+    public void FindOperator_LargeWeights_SkippedUnreadAndOpAfterThemFound()
+    {
+        // 16 MB of weights, initializers first (as exporters write them), the op after them.
+        var weights = new float[4 * 1024 * 1024];
+        var model = new ModelProto
+        {
+            Graph = new GraphProto
+            {
+                Initializer = { new TensorProto { Name = "w", DataType = 1, Dims = { weights.Length }, RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(weights.AsSpan())) } },
+                Node = { new NodeProto { OpType = "MatMul" }, new NodeProto { OpType = "NonZero" } },
+            },
+        };
+        using var stream = new CountingStream(model.ToByteArray());
+
+        var found = DataDependentShapes.FindOperator(stream);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(found, Is.EqualTo("NonZero"));
+            Assert.That(stream.BytesRead, Is.LessThan(1024), "the weights are seeked past, not read");
+        });
+    }
+
+    /// <summary>A seekable in-memory model that counts the bytes actually read.</summary>
+    private sealed class CountingStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public long BytesRead { get; private set; }
+
+        public override int Read(byte[] buffer, int offset, int count) => Counted(base.Read(buffer, offset, count));
+
+        public override int Read(Span<byte> buffer) => Counted(base.Read(buffer));
+
+        public override int ReadByte()
+        {
+            var b = base.ReadByte();
+            BytesRead += b >= 0 ? 1 : 0;
+            return b;
+        }
+
+        private int Counted(int read)
+        {
+            BytesRead += read;
+            return read;
+        }
+    }
 }
