@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace PullWorker.Jobs;
 
 /// <summary>
-/// Why a job could not be processed (contract section 2): because of its own content (every code but
+/// Why a job could not be processed (docs/jobs-and-results.md, "A result"): because of its own content (every code but
 /// <see cref="Unavailable"/>; such a job gets an error result and is acknowledged), or, on its last delivery
 /// attempt, because something it needs stayed unavailable.
 /// Serialised as the contract's snake_case names.

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace PullWorker.Jobs;
 
 /// <summary>
-/// A validated job id (contract section 1). It names the job's result object, so every rule here exists to keep
+/// A validated job id (docs/jobs-and-results.md, "A job"). It names the job's result object, so every rule here exists to keep
 /// that name inside the results prefix: 1-256 characters of <c>A-Z a-z 0-9 . _ - /</c>, no leading <c>/</c>, no
 /// empty path segment and no <c>.</c> or <c>..</c> segment. An instance can only be obtained through validation.
 /// </summary>

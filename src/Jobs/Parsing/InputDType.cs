@@ -1,6 +1,6 @@
 namespace PullWorker.Jobs.Parsing;
 
-/// <summary>The element types a job's tensor inputs may have (contract section 1).</summary>
+/// <summary>The element types a job's tensor inputs may have (docs/jobs-and-results.md, "A job").</summary>
 public enum InputDType
 {
     Float32,

@@ -5,7 +5,7 @@ namespace PullWorker.Jobs.Parsing;
 
 /// <summary>
 /// Turns one Pub/Sub message into a <see cref="ParsedJob"/> or the <see cref="JobError"/> to write as its result
-/// (contract section 1). Bad input never throws: every fault is a result with the contract's code and a message
+/// (docs/jobs-and-results.md, "A job"). Bad input never throws: every fault is a result with the contract's code and a message
 /// saying exactly what was wrong. Stateless and thread-safe; one instance serves every message handler.
 /// </summary>
 public sealed class JobParser

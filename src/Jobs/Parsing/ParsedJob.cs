@@ -1,7 +1,7 @@
 namespace PullWorker.Jobs.Parsing;
 
 /// <summary>
-/// A job that is well-formed by itself (contract section 1): a valid id and its inputs. In the JSON form the inputs
+/// A job that is well-formed by itself (docs/jobs-and-results.md, "A job"): a valid id and its inputs. In the JSON form the inputs
 /// are named; in the raw form there is a single <see cref="RawImage"/> for the pipeline's image input.
 /// </summary>
 public sealed class ParsedJob

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace PullWorker.Jobs.Results;
 
 /// <summary>
-/// The result document of one job (contract section 2), written to <c>{results}{id}.json</c>. A result is either
+/// The result document of one job (docs/jobs-and-results.md, "A result"), written to <c>{results}{id}.json</c>. A result is either
 /// <see cref="JobStatus.Ok"/> with <see cref="Outputs"/> or <see cref="JobStatus.Error"/> with <see cref="Error"/>;
 /// the constructor rejects any other combination. Use <see cref="Succeeded"/> and <see cref="Failed"/>.
 /// </summary>

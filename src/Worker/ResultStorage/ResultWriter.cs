@@ -9,7 +9,7 @@ using PullWorker.Worker.Storage;
 namespace PullWorker.Worker.ResultStorage;
 
 /// <summary>
-/// Writes each job's result document to <c>{results}{id}.json</c> exactly once (contract section 2): created with
+/// Writes each job's result document to <c>{results}{id}.json</c> exactly once (docs/jobs-and-results.md, "A result"): created with
 /// <c>ifGenerationMatch=0</c>, so a redelivered job never replaces a result, and a 412 counts as done. Callers may
 /// write concurrently; up to <see cref="StorageOptions.WriteConcurrency"/> uploads are in flight, the rest wait.
 /// Because the write is create-only, retrying it after 408, 429, 5xx or a timeout is safe (an earlier attempt that
