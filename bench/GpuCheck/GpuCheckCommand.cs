@@ -78,7 +78,9 @@ internal static class GpuCheckCommand
         }
         catch (DeviceUnavailableException e)
         {
-            await error.WriteLineAsync($"gpucheck: --device {settings.DeviceName}: {e.Message} (the CUDA build of this check: bench/GpuCheck/pack.sh)");
+            await error.WriteLineAsync(
+                $"gpucheck: --device {settings.DeviceName}: {e.Message.ReplaceLineEndings(" ")} " +
+                "(on a GPU machine without .NET: bench/GpuCheck/pack.sh, then run.sh, which finds CUDA 13 and cuDNN 9)");
             return SetupProblem;
         }
         catch (OnnxRuntimeException e) when (settings.Cuda)

@@ -70,7 +70,7 @@ public sealed class FailureTests
         {
             Assert.That(exitCode, Is.EqualTo(GpuCheckCommand.SetupProblem));
             Assert.That(lines, Has.Length.EqualTo(1));
-            Assert.That(lines[0], Does.StartWith("gpucheck: --device cuda:0:").And.Contain("CUDAExecutionProvider").And.Contain("pack.sh"));
+            Assert.That(lines[0], Does.StartWith("gpucheck: --device cuda:0:").And.Contain("CUDA provider cannot be used").And.Contain("pack.sh"));
             Assert.That(File.Exists(Path.Combine(run.Folder, ReportWriter.JsonFileName)), Is.False);
         });
     }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Google.Protobuf;
 using PullWorker.Worker.Tests.EndToEnd;
 using PullWorker.Worker.Tests.Hostile;
@@ -52,7 +53,20 @@ public sealed class LogSecretsTests
         });
     }
 
-    private static Dictionary<string, string> WorkerEnvironment(LocalDeployment deployment, string modelPath) => new()
+    private static Dictionary<string, string> WorkerEnvironment(LocalDeployment deployment, string modelPath)
+    {
+        var environment = BaseEnvironment(deployment, modelPath);
+        // Every category the shipped appsettings.json turns down (and the rest, through Default) at Trace.
+        using var appSettings = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "appsettings.json")));
+        foreach (var category in appSettings.RootElement.GetProperty("Logging").GetProperty("LogLevel").EnumerateObject())
+        {
+            environment[$"Logging__LogLevel__{category.Name}"] = "Trace";
+        }
+
+        return environment;
+    }
+
+    private static Dictionary<string, string> BaseEnvironment(LocalDeployment deployment, string modelPath) => new()
     {
         ["Worker__Subscription"] = deployment.Subscription,
         ["Worker__Results"] = deployment.ResultsUri,
@@ -63,7 +77,6 @@ public sealed class LogSecretsTests
         ["Health__Port"] = "0",
         ["Shutdown__Grace"] = "00:00:10",
         ["Logging__Format"] = "json",
-        ["Logging__LogLevel__Default"] = "Trace",
         ["PUBSUB_EMULATOR_HOST"] = deployment.Emulator.PubSubEmulatorHost,
         ["STORAGE_EMULATOR_HOST"] = deployment.Emulator.StorageEmulatorHost,
     };
