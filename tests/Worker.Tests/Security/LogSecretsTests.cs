@@ -64,6 +64,15 @@ public sealed class LogSecretsTests
         ["Shutdown__Grace"] = "00:00:10",
         ["Logging__Format"] = "json",
         ["Logging__LogLevel__Default"] = "Trace",
+
+        // The shipped appsettings.json names these categories; a more specific category wins over Default.
+        ["Logging__LogLevel__PullWorker"] = "Trace",
+        ["Logging__LogLevel__Microsoft"] = "Trace",
+        ["Logging__LogLevel__Microsoft.AspNetCore"] = "Trace",
+        ["Logging__LogLevel__System.Net.Http"] = "Trace",
+        ["Logging__LogLevel__Polly"] = "Trace",
+        ["Logging__LogLevel__Grpc"] = "Trace",
+        ["Logging__LogLevel__Google"] = "Trace",
         ["PUBSUB_EMULATOR_HOST"] = deployment.Emulator.PubSubEmulatorHost,
         ["STORAGE_EMULATOR_HOST"] = deployment.Emulator.StorageEmulatorHost,
     };
