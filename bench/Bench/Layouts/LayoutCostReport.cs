@@ -13,7 +13,7 @@ internal static class LayoutCostReport
         Measured(report, measured.Machine);
         report.AppendLine(
             $"{N(result.Jobs)} MNIST-sized MLP jobs (784 float32 as `b64`, 10 outputs) queued in the emulator (in the bench process), drained by the worker in its own process " +
-            $"(`Batching:MaxBatchSize={N(result.MaxBatchSize)}`, default log levels), once per `Worker:ResultLayout`. CPU is the worker process's utime + stime from ready to the last ack " +
+            $"(`Batching:MaxBatchSize={N(result.MaxBatchSize)}`, the log levels of the shipped `appsettings.json`), once per `Worker:ResultLayout`. CPU is the worker process's utime + stime from ready to the last ack " +
             "(inference included); Class A per job is the objects written over the jobs.")
             .AppendLine();
         Table(report, ["layout", "jobs", "seconds", "jobs/s", "worker CPU (µs/job)", "objects", "jobs per object", "Class A per job"],
