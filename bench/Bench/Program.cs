@@ -1,13 +1,14 @@
 using PullWorker.Bench;
 using PullWorker.Bench.Backlog;
 using PullWorker.Bench.Batching;
+using PullWorker.Bench.Layouts;
 using PullWorker.Bench.ColdStart;
 using PullWorker.Bench.Pathology;
 using PullWorker.Bench.Reporting;
 using PullWorker.Bench.ResultWrites;
 using PullWorker.Bench.Throughput;
 
-// Usage: dotnet run -c Release --project bench/Bench -- [all|throughput|pathology|batching|backlog|coldstart|resultwrites|report] [--quick]
+// Usage: dotnet run -c Release --project bench/Bench -- [all|throughput|pathology|batching|backlog|coldstart|resultwrites|layouts|report] [--quick]
 // Each part saves its numbers to docs/benchmarks/data/<part>.json; the report is regenerated from all of them.
 if (args.FirstOrDefault() == StorageEmulatorProcess.Verb)
 {
@@ -17,7 +18,7 @@ if (args.FirstOrDefault() == StorageEmulatorProcess.Verb)
 
 var parts = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).DefaultIfEmpty("all").ToArray();
 var settings = args.Contains("--quick") ? BenchSettings.Quick : BenchSettings.Full;
-string[] all = ["throughput", "pathology", "batching", "backlog", "coldstart", "resultwrites"];
+string[] all = ["throughput", "pathology", "batching", "backlog", "coldstart", "resultwrites", "layouts"];
 var selected = parts.SelectMany(p => p == "all" ? all : [p]).Distinct().ToArray();
 if (selected.FirstOrDefault(p => p != "report" && !all.Contains(p)) is { } unknown)
 {
@@ -49,6 +50,9 @@ foreach (var part in selected.Where(p => p != "report"))
             break;
         case "resultwrites":
             ResultStore.Save(part, await ResultWriteBenchmark.RunAsync(settings, timeout.Token), machine.End());
+            break;
+        case "layouts":
+            ResultStore.Save(part, await LayoutCostBenchmark.RunAsync(settings, timeout.Token), machine.End());
             break;
     }
 }

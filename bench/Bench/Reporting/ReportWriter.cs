@@ -4,6 +4,7 @@ using PullWorker.Bench.Backlog;
 using PullWorker.Bench.Batching;
 using PullWorker.Bench.ColdStart;
 using PullWorker.Bench.Infrastructure;
+using PullWorker.Bench.Layouts;
 using PullWorker.Bench.Pathology;
 using PullWorker.Bench.ResultWrites;
 using PullWorker.Bench.Throughput;
@@ -23,7 +24,8 @@ internal static class ReportWriter
         var backlog = ResultStore.Load<BacklogResult>("backlog");
         var coldStart = ResultStore.Load<ColdStartResult>("coldstart");
         var resultWrites = ResultStore.Load<ResultWriteResult>("resultwrites");
-        var machine = new MachineInfo?[] { throughput?.Machine, pathology?.Machine, batching?.Machine, backlog?.Machine, coldStart?.Machine, resultWrites?.Machine }
+        var layouts = ResultStore.Load<LayoutCostResult>("layouts");
+        var machine = new MachineInfo?[] { throughput?.Machine, pathology?.Machine, batching?.Machine, backlog?.Machine, coldStart?.Machine, resultWrites?.Machine, layouts?.Machine }
             .OfType<MachineInfo>().MaxBy(m => m.Finished) ?? MachineInfo.Begin();
 
         var report = new StringBuilder();
@@ -41,7 +43,7 @@ internal static class ReportWriter
                 "which lowers throughput and lengthens tails, for both sides of a comparison alike since both run in the same window. Ratios are more trustworthy than absolute numbers; re-run on an idle machine before quoting.")
             .AppendLine("- Every comparison is measured side by side in one run; every number below is written by the bench from its measurements.")
             .AppendLine("- Commands: `./bench.sh` builds in Release and runs all parts (about 12 minutes on 2 cores); one part alone: " +
-                "`dotnet run -c Release --project bench/Bench -- throughput|pathology|batching|backlog|coldstart|resultwrites` (parts 4 and 5 need the worker built: `dotnet build src/Worker -c Release`); " +
+                "`dotnet run -c Release --project bench/Bench -- throughput|pathology|batching|backlog|coldstart|resultwrites|layouts` (parts 4, 5 and 7 need the worker built: `dotnet build src/Worker -c Release`); " +
                 "`-- report` only regenerates this file; `--quick` shortens every window.")
             .AppendLine("- The cost of scaling from zero (simulated from these numbers) is in [the cost model](../cost-model.md).")
             .AppendLine();
@@ -52,6 +54,7 @@ internal static class ReportWriter
         Section(report, backlog, "4. Memory under backlog", m => BacklogReport.Write(report, m, directory));
         Section(report, coldStart, "5. Cold start", m => ColdStartReport.Write(report, m));
         Section(report, resultWrites, "6. Result writes", m => ResultWriteReport.Write(report, m));
+        Section(report, layouts, "7. Result layouts: CPU and Class A writes per job", m => LayoutCostReport.Write(report, m));
         File.WriteAllText(Path.Combine(directory, "report.md"), report.ToString().TrimEnd() + "\n");
         Console.WriteLine($"report: {Path.Combine(directory, "report.md")}");
     }

@@ -11,6 +11,12 @@ public sealed class WorkerOptions
     /// <summary><c>gs://bucket/prefix/</c> where each job's result object goes. Required.</summary>
     public string Results { get; set; } = string.Empty;
 
+    /// <summary>
+    /// <c>object</c> (default): one result object per job. <c>batch</c>: one JSONL object per device batch under
+    /// <c>{results}batches/</c>, far fewer Class A operations; readers keep one line per <c>id</c>.
+    /// </summary>
+    public ResultLayout ResultLayout { get; set; } = ResultLayout.Object;
+
     /// <summary>Buckets <c>gs://</c> inputs may be read from; an input elsewhere gets <c>input_forbidden</c>.</summary>
     public List<string> InputBuckets { get; set; } = [];
 

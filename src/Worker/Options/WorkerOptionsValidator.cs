@@ -32,6 +32,11 @@ public sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
             failures.Add($"Worker:Results: {error}");
         }
 
+        if (!Enum.IsDefined(options.ResultLayout))
+        {
+            failures.Add($"Worker:ResultLayout must be 'object' or 'batch', got '{options.ResultLayout}'");
+        }
+
         for (var i = 0; i < options.InputBuckets.Count; i++)
         {
             if (GcsUri.BucketNameProblem(options.InputBuckets[i] ?? string.Empty) is { } problem)

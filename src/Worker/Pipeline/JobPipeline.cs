@@ -57,7 +57,7 @@ public sealed partial class JobPipeline(
     private SubscriberClient? _subscriber;
     private JobHandler? _handler;
     private Task _intake = Task.CompletedTask;
-    private ResultWriter? _resultWriter;
+    private IResultSink? _resultWriter;
     private InputFetcher? _inputFetcher;
     private int _disposed;
 
@@ -77,7 +77,7 @@ public sealed partial class JobPipeline(
         _models = new ModelSlot(await LoadModelAsync(cancellationToken));
         readiness.ModelLoaded = true;
 
-        _resultWriter = new ResultWriter(storage, GcsUri.Parse(worker.Results), storageOptions, time, loggerFactory.CreateLogger<ResultWriter>());
+        _resultWriter = CreateResultSink(worker);
         // Also opens the connection and fetches a token before the first job needs them.
         await new StorageAccessCheck(storage, storageOptions.Value).VerifyAsync("Worker:Results", _resultWriter.Results.Bucket, "Worker:InputBuckets", worker.InputBuckets, cancellationToken);
         readiness.BucketsWarmed = true;
@@ -88,6 +88,16 @@ public sealed partial class JobPipeline(
         _subscriber = await BuildSubscriberAsync(worker.Subscription, emulatorHost, cancellationToken);
         await base.StartAsync(cancellationToken);
         LogStarted(worker.Subscription, _models.Current.Engine.Device.ToString(), worker.Results);
+    }
+
+    private IResultSink CreateResultSink(WorkerOptions worker)
+    {
+        var results = GcsUri.Parse(worker.Results);
+        return worker.ResultLayout == ResultLayout.Batch
+            ? new BatchResultWriter(
+                storage, results, storageOptions, batchingOptions.Value.MaxBatchSize, BatchResultWriter.DefaultLinger, time,
+                loggerFactory.CreateLogger<BatchResultWriter>())
+            : new ResultWriter(storage, results, storageOptions, time, loggerFactory.CreateLogger<ResultWriter>());
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

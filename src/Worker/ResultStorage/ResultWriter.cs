@@ -16,7 +16,7 @@ namespace PullWorker.Worker.ResultStorage;
 /// did land answers 412, which is success): bounded by <see cref="TransientRetry"/>, then the failure propagates and
 /// the caller nacks.
 /// </summary>
-public sealed partial class ResultWriter : IDisposable
+public sealed partial class ResultWriter : IResultSink
 {
     public const string ContentType = "application/json";
     public const string MessageIdMetadataKey = "message-id";
@@ -41,10 +41,14 @@ public sealed partial class ResultWriter : IDisposable
         _retry = new TransientRetry(options.Value, time);
         _logger = logger;
         _inFlight = new SemaphoreSlim(options.Value.WriteConcurrency);
-        Results = results.ObjectName.Length == 0 || results.ObjectName.EndsWith('/')
+        Results = AsFolder(results);
+    }
+
+    /// <summary><c>gs://b/results</c> means the <c>results/</c> folder, as a user would expect.</summary>
+    internal static GcsUri AsFolder(GcsUri results) =>
+        results.ObjectName.Length == 0 || results.ObjectName.EndsWith('/')
             ? results
             : new GcsUri(results.Bucket, results.ObjectName + "/");
-    }
 
     /// <summary>The bucket and prefix every result goes under.</summary>
     public GcsUri Results { get; }

@@ -1,6 +1,7 @@
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
 using PullWorker.Worker.Cli.Demo;
+using PullWorker.Worker.Options;
 
 namespace PullWorker.Worker.Tests.Cli;
 
@@ -56,6 +57,30 @@ public sealed class DemoRunnerTests
 
             Assert.That(summary.Examples[0].Id, Does.Contain("solid-red"));
             Assert.That(console.Output, Does.Contain("demo summary").And.Contain("mean batch fill"));
+        });
+    }
+
+    [Test]
+    [CancelAfter(90_000)]
+    public async Task Demo_BatchLayout_SummaryCountsEveryJobOnceFromFewerObjects(CancellationToken cancellationToken)
+    {
+        using var console = new TestConsole();
+        var settings = new DemoSettings(Jobs, _storageDirectory, KeepRunning: false, TimeSpan.FromSeconds(60), ResultLayout.Batch);
+
+        var summary = await new DemoRunner(settings, console.Console, TimeProvider.System).RunAsync(cancellationToken);
+
+        var files = Directory.GetFiles(Path.GetFullPath(summary.ResultsDirectory), "*", SearchOption.AllDirectories);
+        var lines = files.SelectMany(File.ReadAllLines).Where(l => l.Length > 0).Select(l => JobResult.Parse(System.Text.Encoding.UTF8.GetBytes(l))).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.Succeeded, Is.True, console.Output);
+            Assert.That(files, Has.All.Contains($"{Path.DirectorySeparatorChar}batches{Path.DirectorySeparatorChar}").And.All.EndsWith(".jsonl"));
+            Assert.That(summary.ResultObjects, Is.EqualTo(files.Length).And.LessThan(Jobs));
+            Assert.That(lines.Select(l => l.Id.Value).Distinct().Count(), Is.EqualTo(Jobs), "every job has a line");
+            Assert.That(summary.Statistics.Total, Is.EqualTo(Jobs));
+            Assert.That(summary.Statistics.Errors, Is.EqualTo(summary.Malformed));
+            Assert.That(summary.LinesPerObject, Is.EqualTo((double)lines.Count / files.Length).Within(1e-9));
+            Assert.That(console.Output, Does.Contain("result layout").And.Contain("batch:"));
         });
     }
 }

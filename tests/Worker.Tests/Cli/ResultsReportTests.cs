@@ -1,3 +1,4 @@
+using System.Text;
 using PullWorker.Emulator;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
@@ -76,6 +77,33 @@ public sealed class ResultsReportTests
     }
 
     [Test]
+    [CancelAfter(30_000)]
+    public async Task Results_BothLayoutsWithARedeliveredJob_OneResultPerIdAndDuplicatesReported(CancellationToken cancellationToken)
+    {
+        // Two batch objects (the second holds a redelivered job-02 and a new job-04), one object-layout result, and a
+        // batch object whose second line is broken.
+        var first = Result("job-01", "m1", 1) + "\n" + Result("job-02", "m2", 1) + "\n" + Result("job-03", "m3", 1) + "\n";
+        var second = Result("job-02", "m2", 2) + "\n" + Result("job-04", "m4", 1) + "\n";
+        await UploadAsync("run/batches/20261122T100000.000Z-aa-00000001.jsonl", Encoding.UTF8.GetBytes(first), cancellationToken);
+        await UploadAsync("run/batches/20261122T100001.000Z-aa-00000002.jsonl", Encoding.UTF8.GetBytes(second), cancellationToken);
+        await UploadAsync("run/batches/20261122T100002.000Z-bb-00000001.jsonl", Encoding.UTF8.GetBytes(Result("job-06", "m6", 1) + "\n{not json\n"), cancellationToken);
+        await UploadAsync("run/job-05.json", Encoding.UTF8.GetBytes(Result("job-05", "m5", 1)), cancellationToken);
+        using var console = new TestConsole();
+
+        var set = await new ResultsReport(console.Console, new ResultReader(_storage.Client))
+            .RunAsync(GcsUri.Parse($"gs://{Bucket}/run/"), null, cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(set.Results.Select(r => r.Id.Value).Order(), Is.EqualTo(new[] { "job-01", "job-02", "job-03", "job-04", "job-05", "job-06" }));
+            Assert.That(set.Results.Single(r => r.Id.Value == "job-02").DeliveryAttempt, Is.EqualTo(1), "the first line by object name is kept");
+            Assert.That(set.DuplicatesDropped, Is.EqualTo(1));
+            Assert.That(set.Unreadable, Has.Count.EqualTo(1).And.Some.StartsWith("run/batches/20261122T100002.000Z-bb-00000001.jsonl line 2: "));
+            Assert.That(console.Output, Does.Contain("duplicates dropped"));
+        });
+    }
+
+    [Test]
     public void Statistics_NoResults_AreZero()
     {
         var statistics = ResultStatistics.From([]);
@@ -87,6 +115,11 @@ public sealed class ResultsReportTests
             Assert.That(statistics.Throughput, Is.Zero);
         });
     }
+
+    private static string Result(string id, string messageId, int attempt) => Encoding.UTF8.GetString(
+        JobResult.Succeeded(
+            JobId.Parse(id), messageId, new Dictionary<string, OutputTensor> { ["y"] = new OutputTensor<float>(new[] { 1f }, [1]) }, Model, Published,
+            Published.AddMilliseconds(10 * attempt), attempt).ToUtf8Json());
 
     private Task<Google.Apis.Storage.v1.Data.Object> UploadAsync(string name, byte[] content, CancellationToken cancellationToken) =>
         _storage.Client.UploadObjectAsync(Bucket, name, "application/json", new MemoryStream(content), cancellationToken: cancellationToken);

@@ -167,9 +167,9 @@ internal sealed class LocalDeployment : IAsyncDisposable
         return response.MessageIds[0];
     }
 
-    /// <summary>The result objects written so far, by job id.</summary>
+    /// <summary>The result objects written so far in the object layout, by job id.</summary>
     public IReadOnlyDictionary<string, Jobs.Results.JobResult> Results() =>
-        Emulator.Storage.ListObjects(ResultsBucket, "out/").ToDictionary(
+        Emulator.Storage.ListObjects(ResultsBucket, "out/").Where(o => o.Name.EndsWith(".json", StringComparison.Ordinal)).ToDictionary(
             o => o.Name["out/".Length..^".json".Length],
             o => Jobs.Results.JobResult.Parse(o.Data.Span));
 
@@ -186,6 +186,47 @@ internal sealed class LocalDeployment : IAsyncDisposable
 
             await Task.Delay(50, cancellationToken);
         }
+    }
+
+    /// <summary>Every line of every batch-layout object under <paramref name="prefix"/>, duplicates included, in name order.</summary>
+    public List<Jobs.Results.JobResult> BatchLines(string prefix = "out/") =>
+    [
+        .. Emulator.Storage.ListObjects(ResultsBucket, prefix + "batches/")
+            .OrderBy(o => o.Name, StringComparer.Ordinal)
+            .SelectMany(o => System.Text.Encoding.UTF8.GetString(o.Data.Span).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            .Select(line => Jobs.Results.JobResult.Parse(System.Text.Encoding.UTF8.GetBytes(line))),
+    ];
+
+    /// <summary>Waits, bounded by the token, until batch-layout lines hold at least <paramref name="count"/> distinct ids.</summary>
+    public async Task<List<Jobs.Results.JobResult>> WaitForBatchLinesAsync(int count, CancellationToken cancellationToken, string prefix = "out/")
+    {
+        while (true)
+        {
+            var lines = BatchLines(prefix);
+            if (lines.Select(l => l.Id.Value).Distinct().Count() >= count)
+            {
+                return lines;
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    /// <summary>A second subscription to the same topic, set up like the first: every job is delivered to both.</summary>
+    public async Task<string> AddSubscriptionAsync(string name, CancellationToken cancellationToken)
+    {
+        var subscription = $"projects/{Project}/subscriptions/{name}";
+        await new Subscriber.SubscriberClient(_channel).CreateSubscriptionAsync(
+            new Subscription
+            {
+                Name = subscription,
+                Topic = Topic,
+                AckDeadlineSeconds = 30,
+                RetryPolicy = new RetryPolicy { MinimumBackoff = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)), MaximumBackoff = Duration.FromTimeSpan(MaxRetryBackoff) },
+                DeadLetterPolicy = new DeadLetterPolicy { DeadLetterTopic = DeadLetterTopic, MaxDeliveryAttempts = MaxDeliveryAttempts },
+            },
+            cancellationToken: cancellationToken);
+        return subscription;
     }
 
     public async ValueTask DisposeAsync()

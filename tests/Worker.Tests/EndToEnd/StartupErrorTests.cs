@@ -28,6 +28,8 @@ public sealed class StartupErrorTests
         yield return Case("results not a URI", ["Worker__Results=not-a-uri"], "Worker:Results", "not-a-uri");
         yield return Case("results bucket missing", ["Worker__Results=gs://no-such-results/out/"], "Worker:Results", "'no-such-results'", "does not exist");
         yield return Case("input bucket missing", ["Worker__InputBuckets__0=no-such-inputs"], "Worker:InputBuckets:0", "'no-such-inputs'", "does not exist");
+        yield return Case("result layout unknown", ["Worker__ResultLayout=bundle"], "Worker:ResultLayout", "bundle");
+        yield return Case("result layout out of range", ["Worker__ResultLayout=7"], "Worker:ResultLayout", "'object' or 'batch'");
         yield return Case("two sections wrong", ["Batching__MaxBatchSize=0", "Worker__Results=not-a-uri"], "Batching:MaxBatchSize", "Worker:Results");
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PullWorker.Worker.Options;
 using Spectre.Console;
 
 namespace PullWorker.Worker.Cli.Demo;
@@ -35,12 +36,18 @@ public static class DemoCommand
             DefaultValueFactory = _ => (int)DemoSettings.DefaultTimeout.TotalSeconds,
         };
 
+        var layout = new Option<ResultLayout>("--layout")
+        {
+            Description = "The worker's Worker:ResultLayout: object (one result object per job) or batch (one JSONL object per device batch)",
+            DefaultValueFactory = _ => ResultLayout.Object,
+        };
+
         var command = new Command(
             "demo",
             "Runs everything locally: starts the Pub/Sub and Cloud Storage emulator, the worker with a demo model " +
             "(mean colour and sharpness of each image), publishes sample jobs, shows progress and a summary.")
         {
-            jobs, storageDirectory, keepRunning, timeout,
+            jobs, storageDirectory, keepRunning, timeout, layout,
         };
         command.SetAction((parse, cancellationToken) => PullWorkerCli.RunReportingProblemsAsync(async () =>
         {
@@ -48,7 +55,8 @@ public static class DemoCommand
                 parse.GetValue(jobs),
                 parse.GetValue(storageDirectory)!,
                 parse.GetValue(keepRunning),
-                TimeSpan.FromSeconds(parse.GetValue(timeout)));
+                TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                parse.GetValue(layout));
             var summary = await new DemoRunner(settings, AnsiConsole.Console, TimeProvider.System).RunAsync(cancellationToken);
             return summary.Succeeded ? 0 : 1;
         }));

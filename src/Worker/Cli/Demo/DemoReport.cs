@@ -23,6 +23,14 @@ public static class DemoReport
             CultureInfo.InvariantCulture,
             $"{summary.MeanBatchSize:F1} of {summary.MaxBatchSize} ({summary.MeanBatchFill:P0}), {summary.Batches:N0} batches"));
         table.AddRow("device", summary.Device);
+        table.AddRow("result layout", string.Create(
+            CultureInfo.InvariantCulture,
+            $"{summary.Layout.ToString().ToLowerInvariant()}: {summary.ResultObjects:N0} objects, {summary.LinesPerObject:F1} results per object"));
+        if (summary.DuplicatesDropped > 0)
+        {
+            table.AddRow("duplicates dropped", ResultStatisticsTable.Count(summary.DuplicatesDropped));
+        }
+
         table.AddRow("results", Markup.Escape(summary.ResultsUri));
         table.AddRow("as files", Markup.Escape(summary.ResultsDirectory));
         console.Write(table);

@@ -6,6 +6,8 @@ using PullWorker.Emulator;
 using PullWorker.Inference.Stages;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
+using PullWorker.Worker.Cli.Results;
+using PullWorker.Worker.Options;
 using PullWorker.Worker.Cli.Shared;
 using PullWorker.Worker.Hosting;
 using PullWorker.Worker.Messaging;
@@ -45,7 +47,7 @@ public sealed class DemoRunner(DemoSettings settings, IAnsiConsole console, Time
         try
         {
             await using var worker = WorkerHost.Build([], configuration => configuration.AddInMemoryCollection(
-                DemoWorkerConfiguration.Create(emulator, modelPath, resultsUri)));
+                DemoWorkerConfiguration.Create(emulator, modelPath, resultsUri, settings.Layout)));
             console.MarkupLine("Starting the worker with the demo model (mean colour and sharpness of 64 x 64 images)");
             await worker.StartAsync(cancellationToken);
 
@@ -94,7 +96,9 @@ public sealed class DemoRunner(DemoSettings settings, IAnsiConsole console, Time
             console.MarkupLineInterpolated($"[red]Not every job had a result after {settings.Timeout.TotalSeconds:F0} s; summarising those that did.[/]");
         }
 
-        var results = ReadResults(emulator, run.ResultsPrefix);
+        var set = ReadResults(emulator, run.ResultsPrefix);
+        var results = set.Results.ToList();
+        var objects = emulator.Storage.ListObjects(DemoNames.ResultsBucket, run.ResultsPrefix).Count;
         return new DemoSummary(
             jobs.Count,
             jobs.Count(j => j.ExpectedError is not null),
@@ -106,7 +110,12 @@ public sealed class DemoRunner(DemoSettings settings, IAnsiConsole console, Time
             run.Device,
             $"gs://{DemoNames.ResultsBucket}/{run.ResultsPrefix}",
             Relative(Path.Combine(run.StorageDirectory, DemoNames.ResultsBucket, run.ResultsPrefix)),
-            DemoSummary.PickExamples(results));
+            DemoSummary.PickExamples(results))
+        {
+            Layout = settings.Layout,
+            ResultObjects = objects,
+            DuplicatesDropped = set.DuplicatesDropped,
+        };
     }
 
     /// <summary>
@@ -116,11 +125,12 @@ public sealed class DemoRunner(DemoSettings settings, IAnsiConsole console, Time
     private static long ResultsWritten(EmulatorServer emulator, string prefix, int total)
     {
         var acked = emulator.PubSub.GetStats(DemoNames.Subscription).Acked;
-        return acked < total ? acked : emulator.Storage.ListObjects(DemoNames.ResultsBucket, prefix).Count;
+        return acked < total ? acked : ReadResults(emulator, prefix).Results.Count;
     }
 
-    private static List<JobResult> ReadResults(EmulatorServer emulator, string prefix) =>
-        [.. emulator.Storage.ListObjects(DemoNames.ResultsBucket, prefix).Select(o => JobResult.Parse(o.Data.Span))];
+    /// <summary>Either layout: one result per job id, however many objects and lines hold them.</summary>
+    private static ResultSet ReadResults(EmulatorServer emulator, string prefix) =>
+        ResultReader.Parse(emulator.Storage.ListObjects(DemoNames.ResultsBucket, prefix).Select(o => (o.Name, o.Data)));
 
     /// <summary>Malformed jobs whose result does not carry the error code they were built to get.</summary>
     private static List<string> Unexpected(IReadOnlyList<DemoJob> jobs, IReadOnlyList<string> messageIds, List<JobResult> results)

@@ -1,3 +1,5 @@
+using PullWorker.Worker.Options;
+
 namespace PullWorker.Worker.Cli.Demo;
 
 /// <summary>How the demo runs (the <c>demo</c> command's options).</summary>
@@ -5,7 +7,8 @@ namespace PullWorker.Worker.Cli.Demo;
 /// <param name="StorageDirectory">Where the emulator keeps objects as ordinary files.</param>
 /// <param name="KeepRunning">Leave the emulator and worker running after the summary, until Ctrl-C.</param>
 /// <param name="Timeout">How long to wait for every job to have a result.</param>
-public sealed record DemoSettings(int Jobs, string StorageDirectory, bool KeepRunning, TimeSpan Timeout)
+/// <param name="Layout">The worker's <c>Worker:ResultLayout</c>.</param>
+public sealed record DemoSettings(int Jobs, string StorageDirectory, bool KeepRunning, TimeSpan Timeout, ResultLayout Layout = ResultLayout.Object)
 {
     public const int DefaultJobs = 2_000;
     public const string DefaultStorageDirectory = ".demo/storage";

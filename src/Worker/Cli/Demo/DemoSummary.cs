@@ -1,5 +1,6 @@
 using PullWorker.Jobs.Results;
 using PullWorker.Worker.Cli.Shared;
+using PullWorker.Worker.Options;
 
 namespace PullWorker.Worker.Cli.Demo;
 
@@ -24,7 +25,19 @@ public sealed record DemoSummary(
     string ResultsDirectory,
     IReadOnlyList<DemoExample> Examples)
 {
-    /// <summary>Jobs without a result object.</summary>
+    /// <summary>The worker's <c>Worker:ResultLayout</c>.</summary>
+    public ResultLayout Layout { get; init; } = ResultLayout.Object;
+
+    /// <summary>Objects under the run's prefix: one per job in the object layout, one per group in the batch layout.</summary>
+    public int ResultObjects { get; init; }
+
+    /// <summary>Lines for a job id already seen (redeliveries in the batch layout), not counted twice.</summary>
+    public int DuplicatesDropped { get; init; }
+
+    /// <summary>Results per object: 1 in the object layout; the Class A operations per job are its inverse.</summary>
+    public double LinesPerObject => ResultObjects == 0 ? 0 : (double)(Statistics.Total + DuplicatesDropped) / ResultObjects;
+
+    /// <summary>Jobs without a result.</summary>
     public int Missing => Published - Statistics.Total;
 
     public double MeanBatchFill => MaxBatchSize == 0 ? 0 : MeanBatchSize / MaxBatchSize;

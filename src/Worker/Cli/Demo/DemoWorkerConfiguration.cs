@@ -1,5 +1,6 @@
 using System.Globalization;
 using PullWorker.Emulator;
+using PullWorker.Worker.Options;
 
 namespace PullWorker.Worker.Cli.Demo;
 
@@ -8,7 +9,8 @@ public static class DemoWorkerConfiguration
 {
     public const int MaxBatchSize = 32;
 
-    public static Dictionary<string, string?> Create(EmulatorServer emulator, string modelPath, string resultsUri)
+    public static Dictionary<string, string?> Create(
+        EmulatorServer emulator, string modelPath, string resultsUri, ResultLayout layout = ResultLayout.Object)
     {
         ArgumentNullException.ThrowIfNull(emulator);
         var size = DemoNames.ImageSize.ToString(CultureInfo.InvariantCulture);
@@ -16,6 +18,7 @@ public static class DemoWorkerConfiguration
         {
             ["Worker:Subscription"] = DemoNames.Subscription,
             ["Worker:Results"] = resultsUri,
+            ["Worker:ResultLayout"] = layout.ToString().ToLowerInvariant(),
             ["Worker:InputBuckets:0"] = DemoNames.InputsBucket,
             ["Pipeline:Device"] = "auto",
             ["Pipeline:Stages:0:Model"] = modelPath,

@@ -2,12 +2,17 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Google.Cloud.Storage.V1;
 using PullWorker.Jobs.Results;
+using PullWorker.Worker.ResultStorage;
 using PullWorker.Worker.Storage;
 using StorageObject = Google.Apis.Storage.v1.Data.Object;
 
 namespace PullWorker.Worker.Cli.Results;
 
-/// <summary>Lists the result objects under a <c>gs://</c> prefix, reads them, and optionally saves them as files.</summary>
+/// <summary>
+/// Lists the result objects under a <c>gs://</c> prefix, reads them in either layout (<c>{id}.json</c> objects and
+/// <c>batches/*.jsonl</c> objects of one document per line), keeps one result per job id, and optionally saves the
+/// objects as files.
+/// </summary>
 public sealed class ResultReader(StorageClient storage)
 {
     /// <summary>Result documents are small; anything larger is not one.</summary>
@@ -37,8 +42,7 @@ public sealed class ResultReader(StorageClient storage)
         ArgumentNullException.ThrowIfNull(prefix);
         ArgumentNullException.ThrowIfNull(read);
         var root = downloadDirectory is null ? null : Path.GetFullPath(downloadDirectory);
-        var results = new ConcurrentBag<(string Name, JobResult Result)>();
-        var unreadable = new ConcurrentBag<string>();
+        var downloaded = new ConcurrentBag<(string Name, ReadOnlyMemory<byte> Content)>();
         await Parallel.ForEachAsync(
             objects,
             new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
@@ -58,21 +62,60 @@ public sealed class ResultReader(StorageClient storage)
                     await SaveAsync(root, item.Name[prefix.ObjectName.Length..], bytes, token);
                 }
 
-                try
-                {
-                    results.Add((item.Name, JobResult.Parse(bytes.Span)));
-                }
-                catch (Exception e) when (e is JsonException or ArgumentException)
-                {
-                    unreadable.Add($"{item.Name}: {e.Message}");
-                }
-
+                downloaded.Add((item.Name, bytes));
                 read();
             });
 
-        return new ResultSet(
-            [.. results.OrderBy(r => r.Name, StringComparer.Ordinal).Select(r => r.Result)],
-            [.. unreadable.Order(StringComparer.Ordinal)]);
+        return Parse(downloaded);
+    }
+
+    /// <summary>
+    /// Result documents from objects of either layout: a name ending in <c>.jsonl</c> holds one document per line,
+    /// any other one document. A job redelivered after a crash may have a line in a later batch object too (same
+    /// id and message id): one result per id is kept, the first by object name (time order in the batch layout).
+    /// </summary>
+    public static ResultSet Parse(IEnumerable<(string Name, ReadOnlyMemory<byte> Content)> objects)
+    {
+        ArgumentNullException.ThrowIfNull(objects);
+        var results = new List<(string Name, int Line, JobResult Result)>();
+        var unreadable = new List<string>();
+        foreach (var (name, content) in objects)
+        {
+            if (name.EndsWith(BatchResultWriter.Extension, StringComparison.Ordinal))
+            {
+                var number = 0;
+                foreach (var range in content.Span.Split((byte)'\n'))
+                {
+                    number++;
+                    if (!content.Span[range].IsEmpty)
+                    {
+                        Add(name, number, $"{name} line {number}", content.Span[range], results, unreadable);
+                    }
+                }
+            }
+            else
+            {
+                Add(name, 0, name, content.Span, results, unreadable);
+            }
+        }
+
+        var ordered = results.OrderBy(r => r.Name, StringComparer.Ordinal).ThenBy(r => r.Line).Select(r => r.Result).ToList();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var unique = ordered.Where(r => seen.Add(r.Id.Value)).ToList();
+        return new ResultSet(unique, [.. unreadable.Order(StringComparer.Ordinal)], ordered.Count - unique.Count);
+    }
+
+    private static void Add(
+        string name, int line, string label, ReadOnlySpan<byte> document, List<(string, int, JobResult)> results, List<string> unreadable)
+    {
+        try
+        {
+            results.Add((name, line, JobResult.Parse(document)));
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException)
+        {
+            unreadable.Add($"{label}: {e.Message}");
+        }
     }
 
     private static async Task SaveAsync(string root, string relativeName, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)

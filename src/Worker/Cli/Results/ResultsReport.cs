@@ -21,6 +21,11 @@ public sealed class ResultsReport(IAnsiConsole console, ResultReader reader)
             });
 
         var table = ResultStatisticsTable.Create().Title($"[bold]{Markup.Escape(prefix.ToString())}[/]").AddStatistics(set.Statistics);
+        if (set.DuplicatesDropped > 0)
+        {
+            table.AddRow("duplicates dropped", $"{set.DuplicatesDropped} (a redelivered job's later line; one kept per id)");
+        }
+
         if (downloadDirectory is not null)
         {
             table.AddRow("saved to", Markup.Escape(Path.GetFullPath(downloadDirectory)));
