@@ -304,7 +304,7 @@ model_bucket() {
   printf '%s\n' "${bucket%%/*}"
 }
 
-# The worker's configuration, one KEY=VALUE per line, for docker --env-file (keys: the README's configuration table).
+# The worker's configuration, one KEY=VALUE per line, for docker --env-file (keys: docs/configuration.md).
 worker_env() {
   printf 'Worker__Subscription=%s\n' "$SUBSCRIPTION_PATH"
   printf 'Worker__Results=gs://%s/%s\n' "$RESULTS_BUCKET" "$RESULTS_PREFIX"

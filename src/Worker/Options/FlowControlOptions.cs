@@ -7,9 +7,10 @@ public sealed class FlowControlOptions
 
     /// <summary>
     /// Messages handed to the worker at once (each stream may fetch this many, see <c>Subscriber:ClientCount</c>).
-    /// 0 (the default) means four batches
-    /// (4 x <c>Batching:MaxBatchSize</c>): one on the device, one being assembled, and two more decoding or
-    /// writing, which keeps the device busy without leasing work another worker could take.
+    /// 0 (the default) means eight batches (8 x <c>Batching:MaxBatchSize</c>): one on the device, one being
+    /// assembled, and the rest decoding, writing or waiting for their ack to reach Pub/Sub, which the stream needs
+    /// before it sends more. Four batches left the device idle on those round trips: a 200,000-job backlog of a small
+    /// model drained at 3,300 jobs/s with four, 8,400 with eight (docs/benchmarks/report.md, backlog part).
     /// </summary>
     public int MaxOutstandingMessages { get; set; }
 
@@ -18,5 +19,5 @@ public sealed class FlowControlOptions
 
     /// <summary>The effective message limit for a given batch size.</summary>
     public int EffectiveMaxOutstandingMessages(int maxBatchSize) =>
-        MaxOutstandingMessages > 0 ? MaxOutstandingMessages : 4 * maxBatchSize;
+        MaxOutstandingMessages > 0 ? MaxOutstandingMessages : 8 * maxBatchSize;
 }
