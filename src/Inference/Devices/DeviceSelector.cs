@@ -32,7 +32,7 @@ public static partial class DeviceSelector
             case DeviceKind.Cuda:
                 throw new DeviceUnavailableException(CudaMissingMessage(availableProviders));
             case DeviceKind.Auto when hasCuda:
-                LogChosen(logger, $"cuda:{deviceId}", "Pipeline:Device=auto and the CUDA provider is present");
+                LogChosen(logger, $"cuda:{deviceId}", "Pipeline:Device=auto and the CUDA provider is present; cpu if this machine cannot use it");
                 return ExecutionDevice.Cuda(deviceId);
             case DeviceKind.Auto:
                 LogChosen(logger, "cpu", "Pipeline:Device=auto and this ONNX Runtime build has no CUDA provider");

@@ -42,6 +42,9 @@ public static class DemoWorkerConfiguration
             // Only warnings and errors, so the progress bar and summary stay readable.
             ["Logging:Format"] = "text",
             ["Logging:LogLevel:Default"] = "Warning",
+            // The shipped appsettings.json names these categories, and a named category wins over Default.
+            ["Logging:LogLevel:PullWorker"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
             ["PUBSUB_EMULATOR_HOST"] = emulator.PubSubEmulatorHost,
             ["STORAGE_EMULATOR_HOST"] = emulator.StorageEmulatorHost,
         };
