@@ -18,6 +18,21 @@ internal static class LayoutCostReport
             .AppendLine();
         Table(report, ["layout", "jobs", "seconds", "jobs/s", "worker CPU (µs/job)", "objects", "jobs per object", "Class A per job"],
             result.Runs.Select(r => (IReadOnlyList<string>)[r.Layout, N(r.JobsDone), N(r.Seconds, 1), N(r.JobsPerSecond), N(r.CpuMicrosecondsPerJob), N(r.Objects), N(r.JobsPerObject, 1), N(r.ClassAPerJob, 4)]));
+        if (result.RawRunMicrosecondsPerItem > 0)
+        {
+            report.AppendLine(
+                $"Raw `InferenceSession.Run` of the same model at batch {N(result.MaxBatchSize)} (the engine's session options, in the bench process before the drains, process CPU time around the loop): " +
+                $"**{N(result.RawRunMicrosecondsPerItem, 1)} µs CPU per item**. The worker's own CPU per job is its CPU per job less that.")
+                .AppendLine();
+            Table(report, ["layout", "worker CPU (µs/job)", "raw Run (µs/item)", "worker's own, excluding inference (µs/job)", "target (µs/job)", "met"],
+                result.Runs.Select(r =>
+                {
+                    var own = result.OwnMicrosecondsPerJob(r);
+                    var target = LayoutCostResult.TargetMicroseconds(r.Layout);
+                    return (IReadOnlyList<string>)[r.Layout, N(r.CpuMicrosecondsPerJob), N(result.RawRunMicrosecondsPerItem, 1), N(own), $"<= {N(target)}", own <= target ? "yes" : "no"];
+                }));
+        }
+
         if (result.Runs.Count == 2 && result.Runs[0].CpuMicrosecondsPerJob > 0)
         {
             report.AppendLine(
