@@ -52,7 +52,7 @@ foreach (var part in selected.Where(p => p != "report"))
             ResultStore.Save(part, await ResultWriteBenchmark.RunAsync(settings, timeout.Token), machine.End());
             break;
         case "layouts":
-            ResultStore.Save(part, await LayoutCostBenchmark.RunAsync(settings, timeout.Token), machine.End());
+            ResultStore.Save(part, await LayoutCostBenchmark.RunAsync(settings, args.Contains("--trace"), timeout.Token), machine.End());
             break;
     }
 }

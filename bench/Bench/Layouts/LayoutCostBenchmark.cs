@@ -16,9 +16,10 @@ internal static class LayoutCostBenchmark
 {
     private const int Features = 784;
     private const int MaxBatchSize = 32;
+    private const string TracedLayout = "batch";
     private static readonly TimeSpan TimeLimit = TimeSpan.FromMinutes(3);
 
-    public static async Task<LayoutCostResult> RunAsync(BenchSettings settings, CancellationToken cancellationToken)
+    public static async Task<LayoutCostResult> RunAsync(BenchSettings settings, bool trace, CancellationToken cancellationToken)
     {
         using var models = new ModelDirectory();
         var model = MnistMlp();
@@ -44,7 +45,20 @@ internal static class LayoutCostBenchmark
             Console.WriteLine($"  {run.Layout,-6}: worker's own CPU (excluding inference) {own:F0} µs/job, target <= {target:F0}: {(own <= target ? "met" : "not met")}");
         }
 
-        return new LayoutCostResult(jobs, MaxBatchSize, rawPerItem, runs);
+        IReadOnlyList<StageShare>? breakdown = null;
+        if (trace)
+        {
+            var speedscope = await LayoutTrace.CollectAsync(TracedLayout, modelPath, jobs * 2, Features, MaxBatchSize, cancellationToken);
+            breakdown = StageBreakdown.FromSpeedscope(speedscope);
+            Directory.Delete(Path.GetDirectoryName(speedscope)!, recursive: true);
+            var perJob = runs.Single(r => r.Layout == TracedLayout).CpuMicrosecondsPerJob;
+            foreach (var share in breakdown)
+            {
+                Console.WriteLine($"  {TracedLayout} stage {share.Stage,-30} {share.Share,6:P1} of running samples, ~{share.Share * perJob:F0} µs/job");
+            }
+        }
+
+        return new LayoutCostResult(jobs, MaxBatchSize, rawPerItem, runs, TracedLayout, breakdown);
     }
 
     private static async Task<LayoutRun> RunLayoutAsync(string layout, string modelPath, int jobs, CancellationToken cancellationToken)

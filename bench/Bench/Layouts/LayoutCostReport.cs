@@ -40,5 +40,18 @@ internal static class LayoutCostReport
                 $"Class A per job x{N(result.Runs[1].ClassAPerJob / result.Runs[0].ClassAPerJob, 3)}, jobs/s x{N(result.Runs[1].JobsPerSecond / result.Runs[0].JobsPerSecond, 2)}.")
                 .AppendLine();
         }
+
+        if (result.Breakdown is { Count: > 0 } breakdown && result.Runs.FirstOrDefault(r => r.Layout == result.TracedLayout) is { } traced)
+        {
+            report.AppendLine(
+                $"Where the CPU goes in the `{result.TracedLayout}` layout (`./bench.sh layouts --trace`): one more drain of {N(result.Jobs * 2)} jobs, untimed, with `dotnet-trace collect --profile dotnet-sampled-thread-time` " +
+                "on the worker (the tool installs into `bench/.tools`: `dotnet tool install dotnet-trace --tool-path bench/.tools`). A sample counts as running when the thread was in managed code (`CPU_TIME`) or in onnxruntime; " +
+                "samples blocked in waits or syscalls are left out. Each running sample goes to the innermost frame a stage knows (parse: `PullWorker.Jobs.Parsing`; decode: `JobDecoder`; batch: `DynamicBatcher` and the staging; " +
+                "infer: `PipelineExecutor` and onnxruntime; serialize: `JobResult` JSON; write: the result writer, `Google.Apis`, HTTP/1.1; pull/ack: Pub/Sub, gRPC, HTTP/2, protobuf). " +
+                $"µs per job is the share times the timed `{result.TracedLayout}` drain's CPU per job above; the runtime's native threads (GC, onnxruntime's pool) and kernel time in syscalls are not sampled, so shares are of what the sampler sees.")
+                .AppendLine();
+            Table(report, ["stage", "share of running samples", "≈ µs/job"],
+                breakdown.Select(s => (IReadOnlyList<string>)[s.Stage, N(s.Share * 100, 1) + " %", N(s.Share * traced.CpuMicrosecondsPerJob)]));
+        }
     }
 }
