@@ -16,6 +16,7 @@ internal static class StageBreakdown
 {
     private static readonly (string Stage, string[] Markers)[] Rules =
     [
+        ("thread pool spin-waiting", ["LowLevelLifoSemaphore", "LowLevelSpinWaiter", "System.Threading.SpinWait", "Thread.SpinWait"]),
         ("infer", ["Microsoft.ML.OnnxRuntime", "PullWorker.Inference.Execution.PipelineExecutor"]),
         ("batch", ["PullWorker.Inference.Batching.", "PullWorker.Inference.Execution.", "PullWorker.Inference.InferenceEngine"]),
         ("parse", ["PullWorker.Jobs.Parsing.", "PullWorker.Jobs.JobId"]),
@@ -25,8 +26,8 @@ internal static class StageBreakdown
         ("pull/ack", ["Google.Cloud.PubSub", "Grpc.", "Google.Api.Gax.Grpc", "Google.Protobuf", "System.Net.Http.Http2"]),
         ("logging/metrics", ["Microsoft.Extensions.Logging", "OpenTelemetry", "System.Diagnostics.Metrics", "System.Diagnostics.DiagnosticSource"]),
         ("worker pipeline (other)", ["PullWorker."]),
-        ("sockets (unattributed)", ["System.Net.Sockets"]),
-        ("thread pool, async machinery", ["ThreadPoolWorkQueue.Dispatch", "PortableThreadPool", "TimerQueue"]),
+        ("socket event loop (unattributed)", ["System.Net.Sockets"]),
+        ("thread pool dispatch, async machinery", ["ThreadPoolWorkQueue.Dispatch", "PortableThreadPool", "TimerQueue"]),
     ];
 
     public static IReadOnlyList<StageShare> FromSpeedscope(string path)
