@@ -41,6 +41,14 @@ internal static class LayoutCostReport
                 .AppendLine();
         }
 
+        if (result.Runs.Count == 3 && result.Runs[1].CpuMicrosecondsPerJob > 0)
+        {
+            report.AppendLine(
+                $"`{result.Runs[2].Layout}` is the batch layout again with `DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0` in the worker's environment (the runtime's thread-pool workers sleep at once instead of spinning first): " +
+                $"CPU per job x{N(result.Runs[2].CpuMicrosecondsPerJob / result.Runs[1].CpuMicrosecondsPerJob, 2)}, jobs/s x{N(result.Runs[2].JobsPerSecond / result.Runs[1].JobsPerSecond, 2)} against the plain batch drain in this run.")
+                .AppendLine();
+        }
+
         if (result.Breakdown is { Count: > 0 } breakdown && result.Runs.FirstOrDefault(r => r.Layout == result.TracedLayout) is { } traced)
         {
             report.AppendLine(

@@ -10,7 +10,7 @@ internal sealed record LayoutCostResult(
     string? TracedLayout = null, IReadOnlyList<StageShare>? Breakdown = null)
 {
     /// <summary>Issue 15's targets on the 2-core machine: the worker's CPU per job excluding inference, per layout.</summary>
-    public static double TargetMicroseconds(string layout) => layout == "batch" ? 80 : 250;
+    public static double TargetMicroseconds(string layout) => layout.StartsWith("batch", StringComparison.Ordinal) ? 80 : 250;
 
     /// <summary>The worker's own CPU per job: its measured CPU per job less raw inference per item.</summary>
     public double OwnMicrosecondsPerJob(LayoutRun run) => run.CpuMicrosecondsPerJob - RawRunMicrosecondsPerItem;
