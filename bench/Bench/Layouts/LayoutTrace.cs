@@ -17,6 +17,12 @@ internal static class LayoutTrace
     public static async Task<string> CollectAsync(
         string layout, string modelPath, int jobs, int features, int maxBatchSize, CancellationToken cancellationToken)
     {
+        if (!File.Exists(ToolPath))
+        {
+            throw new InvalidOperationException(
+                $"layouts --trace needs the bench's dotnet-trace at {ToolPath}: dotnet tool install dotnet-trace --tool-path bench/.tools");
+        }
+
         await using var deployment = await BenchDeployment.CreateAsync($"layout-trace-{layout}", cancellationToken);
         var configuration = deployment.WorkerConfiguration(modelPath);
         configuration["Worker:ResultLayout"] = layout;
