@@ -5,6 +5,8 @@
 #   ./bench.sh pathology        one part (throughput, pathology, batching, backlog, coldstart, resultwrites), report regenerated
 #   ./bench.sh report           only regenerate the report from docs/benchmarks/data/*.json
 #   ./bench.sh all --quick      short windows, to check the harness
+#   ./bench.sh layouts --trace  part 7 plus its CPU breakdown by stage; needs the bench's own dotnet-trace:
+#                               dotnet tool install dotnet-trace --tool-path bench/.tools
 set -euo pipefail
 cd "$(dirname "$0")"
 # Parts 4 and 5 start the worker as its own process: dotnet src/Worker/bin/Release/net10.0/PullWorker.Worker.dll

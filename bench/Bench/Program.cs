@@ -8,7 +8,8 @@ using PullWorker.Bench.Reporting;
 using PullWorker.Bench.ResultWrites;
 using PullWorker.Bench.Throughput;
 
-// Usage: dotnet run -c Release --project bench/Bench -- [all|throughput|pathology|batching|backlog|coldstart|resultwrites|layouts|report] [--quick]
+// Usage: dotnet run -c Release --project bench/Bench -- [all|throughput|pathology|batching|backlog|coldstart|resultwrites|layouts|report] [--quick] [--trace]
+// --trace (layouts only): a dotnet-trace CPU breakdown by stage, with the tool installed into bench/.tools.
 // Each part saves its numbers to docs/benchmarks/data/<part>.json; the report is regenerated from all of them.
 if (args.FirstOrDefault() == StorageEmulatorProcess.Verb)
 {
@@ -52,7 +53,7 @@ foreach (var part in selected.Where(p => p != "report"))
             ResultStore.Save(part, await ResultWriteBenchmark.RunAsync(settings, timeout.Token), machine.End());
             break;
         case "layouts":
-            ResultStore.Save(part, await LayoutCostBenchmark.RunAsync(settings, timeout.Token), machine.End());
+            ResultStore.Save(part, await LayoutCostBenchmark.RunAsync(settings, args.Contains("--trace"), timeout.Token), machine.End());
             break;
     }
 }
