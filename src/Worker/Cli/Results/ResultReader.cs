@@ -37,6 +37,21 @@ public sealed class ResultReader(StorageClient storage)
     /// <param name="downloadDirectory">When set, each object is saved under it by its name relative to the prefix.</param>
     /// <param name="read">Called once per object read, for progress.</param>
     public async Task<ResultSet> ReadAsync(
+        GcsUri prefix, IReadOnlyList<StorageObject> objects, string? downloadDirectory, Action read, CancellationToken cancellationToken) =>
+        Parse(await DownloadAsync(prefix, objects, downloadDirectory, read, cancellationToken));
+
+    /// <summary>The ids that have a result under <paramref name="prefix"/>, whatever its status, in either layout.</summary>
+    public async Task<HashSet<string>> IdsAsync(GcsUri prefix, CancellationToken cancellationToken)
+    {
+        var objects = await ListAsync(prefix, cancellationToken);
+        var set = await ReadAsync(prefix, objects, downloadDirectory: null, () => { }, cancellationToken);
+        return set.Results.Select(r => r.Id.Value).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>The content of each of <paramref name="objects"/>, by object name, in no particular order.</summary>
+    /// <param name="downloadDirectory">When set, each object is saved under it by its name relative to the prefix.</param>
+    /// <param name="read">Called once per object read, for progress.</param>
+    public async Task<IReadOnlyCollection<(string Name, ReadOnlyMemory<byte> Content)>> DownloadAsync(
         GcsUri prefix, IReadOnlyList<StorageObject> objects, string? downloadDirectory, Action read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prefix);
@@ -66,7 +81,7 @@ public sealed class ResultReader(StorageClient storage)
                 read();
             });
 
-        return Parse(downloaded);
+        return downloaded;
     }
 
     /// <summary>
