@@ -70,17 +70,24 @@ public static class ResultsCommand
             {
                 result.AddError("--manifest and --expect go with --wait");
             }
-
-            if (result.GetValue(expect) is < 1)
+        });
+        expect.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1)
             {
                 result.AddError("--expect must be at least 1");
             }
-
-            if (result.GetValue(timeout) <= TimeSpan.Zero || result.GetValue(poll) <= TimeSpan.Zero)
-            {
-                result.AddError("--timeout and --poll must be positive");
-            }
         });
+        foreach (var span in new[] { timeout, poll })
+        {
+            span.Validators.Add(result =>
+            {
+                if (result.GetValueOrDefault<TimeSpan>() <= TimeSpan.Zero)
+                {
+                    result.AddError($"{span.Name} must be positive (hh:mm:ss)");
+                }
+            });
+        }
         command.SetAction((parse, cancellationToken) => PullWorkerCli.RunReportingProblemsAsync(async () =>
         {
             using var storage = CliStorage.Create();
