@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Google.Cloud.Storage.V1;
+using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
 using PullWorker.Worker.ResultStorage;
 using PullWorker.Worker.Storage;
@@ -19,6 +20,9 @@ public sealed class ResultReader(StorageClient storage)
     private const long MaxResultBytes = 64L * 1024 * 1024;
 
     private const int Concurrency = 16;
+
+    /// <summary>How the object layout names a result: <c>{prefix}{id}.json</c>.</summary>
+    private const string ResultObjectExtension = ".json";
 
     /// <summary>Every object whose name starts with the prefix of <c>gs://bucket/prefix/</c>.</summary>
     public async Task<IReadOnlyList<StorageObject>> ListAsync(GcsUri prefix, CancellationToken cancellationToken)
@@ -40,12 +44,28 @@ public sealed class ResultReader(StorageClient storage)
         GcsUri prefix, IReadOnlyList<StorageObject> objects, string? downloadDirectory, Action read, CancellationToken cancellationToken) =>
         Parse(await DownloadAsync(prefix, objects, downloadDirectory, read, cancellationToken));
 
-    /// <summary>The ids that have a result under <paramref name="prefix"/>, whatever its status, in either layout.</summary>
+    /// <summary>
+    /// The ids that have a result under <paramref name="prefix"/>, whatever its status, in either layout. An object
+    /// <c>{prefix}{id}.json</c> names its id, so only batch objects (<c>.jsonl</c>) are read: a re-run over a large
+    /// prefix of object-layout results costs one listing.
+    /// </summary>
     public async Task<HashSet<string>> IdsAsync(GcsUri prefix, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(prefix);
         var objects = await ListAsync(prefix, cancellationToken);
-        var set = await ReadAsync(prefix, objects, downloadDirectory: null, () => { }, cancellationToken);
-        return set.Results.Select(r => r.Id.Value).ToHashSet(StringComparer.Ordinal);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in objects.Where(o => o.Name.EndsWith(ResultObjectExtension, StringComparison.Ordinal)))
+        {
+            if (JobId.TryParse(item.Name[prefix.ObjectName.Length..^ResultObjectExtension.Length], out var id, out _))
+            {
+                ids.Add(id.Value);
+            }
+        }
+
+        var batches = objects.Where(o => o.Name.EndsWith(BatchResultWriter.Extension, StringComparison.Ordinal)).ToList();
+        var set = await ReadAsync(prefix, batches, downloadDirectory: null, () => { }, cancellationToken);
+        ids.UnionWith(set.Results.Select(r => r.Id.Value));
+        return ids;
     }
 
     /// <summary>The content of each of <paramref name="objects"/>, by object name, in no particular order.</summary>
