@@ -207,22 +207,17 @@ public sealed class BucketRunTests
         });
     }
 
-    private static Task<BucketSubmissionResult> SubmitAsync(
+    private static async Task<BucketSubmissionResult> SubmitAsync(
         LocalDeployment deployment, string? glob, string? manifest, IReadOnlySet<string> skip, CancellationToken cancellationToken)
     {
-        var storage = CliStorage.Create(deployment.Emulator.StorageEmulatorHost);
-        var jobs = new BucketJobs(storage.Client, GcsUri.Parse($"gs://{LocalDeployment.InputsBucket}/{Prefix}"), "image", glob, skip);
+        using var storage = CliStorage.Create(deployment.Emulator.StorageEmulatorHost);
         using var console = new TestConsole();
-        return SubmitAndDisposeAsync();
-
-        async Task<BucketSubmissionResult> SubmitAndDisposeAsync()
-        {
-            using (storage)
-            {
-                return await new BucketSubmission(console.Console, deployment.Emulator.PubSubEmulatorHost)
-                    .SubmitAsync(deployment.Topic, jobs, manifest, cancellationToken);
-            }
-        }
+        var jobs = new BucketJobs(storage.Client, GcsUri.Parse($"gs://{LocalDeployment.InputsBucket}/{Prefix}"), "image", glob, skip);
+        var outcome = await new BucketSubmission(console.Console, deployment.Emulator.PubSubEmulatorHost)
+            .SubmitAsync(deployment.Topic, jobs, manifest, cancellationToken);
+        BucketSubmissionReport.Write(console.Console, deployment.Topic, manifest, outcome);
+        await TestContext.Out.WriteLineAsync(console.Output);
+        return outcome;
     }
 
     private static async Task UploadAllAsync(LocalDeployment deployment, IEnumerable<(string Name, byte[] Content)> objects, CancellationToken cancellationToken) =>
