@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Google.Cloud.Storage.V1;
+using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
 using PullWorker.Worker.ResultStorage;
 using PullWorker.Worker.Storage;
@@ -20,6 +21,11 @@ public sealed class ResultReader(StorageClient storage)
 
     private const int Concurrency = 16;
 
+    private const long MinChunkBytes = 4 * 1024;
+
+    /// <summary>How the object layout names a result: <c>{prefix}{id}.json</c>.</summary>
+    private const string ResultObjectExtension = ".json";
+
     /// <summary>Every object whose name starts with the prefix of <c>gs://bucket/prefix/</c>.</summary>
     public async Task<IReadOnlyList<StorageObject>> ListAsync(GcsUri prefix, CancellationToken cancellationToken)
     {
@@ -37,6 +43,37 @@ public sealed class ResultReader(StorageClient storage)
     /// <param name="downloadDirectory">When set, each object is saved under it by its name relative to the prefix.</param>
     /// <param name="read">Called once per object read, for progress.</param>
     public async Task<ResultSet> ReadAsync(
+        GcsUri prefix, IReadOnlyList<StorageObject> objects, string? downloadDirectory, Action read, CancellationToken cancellationToken) =>
+        Parse(await DownloadAsync(prefix, objects, downloadDirectory, read, cancellationToken));
+
+    /// <summary>
+    /// The ids that have a result under <paramref name="prefix"/>, whatever its status, in either layout. An object
+    /// <c>{prefix}{id}.json</c> names its id, so only batch objects (<c>.jsonl</c>) are read: a re-run over a large
+    /// prefix of object-layout results costs one listing.
+    /// </summary>
+    public async Task<HashSet<string>> IdsAsync(GcsUri prefix, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        var objects = await ListAsync(prefix, cancellationToken);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in objects.Where(o => o.Name.EndsWith(ResultObjectExtension, StringComparison.Ordinal)))
+        {
+            if (JobId.TryParse(item.Name[prefix.ObjectName.Length..^ResultObjectExtension.Length], out var id, out _))
+            {
+                ids.Add(id.Value);
+            }
+        }
+
+        var batches = objects.Where(o => o.Name.EndsWith(BatchResultWriter.Extension, StringComparison.Ordinal)).ToList();
+        var set = await ReadAsync(prefix, batches, downloadDirectory: null, () => { }, cancellationToken);
+        ids.UnionWith(set.Results.Select(r => r.Id.Value));
+        return ids;
+    }
+
+    /// <summary>The content of each of <paramref name="objects"/>, by object name, in no particular order.</summary>
+    /// <param name="downloadDirectory">When set, each object is saved under it by its name relative to the prefix.</param>
+    /// <param name="read">Called once per object read, for progress.</param>
+    public async Task<IReadOnlyCollection<(string Name, ReadOnlyMemory<byte> Content)>> DownloadAsync(
         GcsUri prefix, IReadOnlyList<StorageObject> objects, string? downloadDirectory, Action read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prefix);
@@ -55,7 +92,10 @@ public sealed class ResultReader(StorageClient storage)
                 }
 
                 using var buffer = new MemoryStream((int)size);
-                await storage.DownloadObjectAsync(item, buffer, new DownloadObjectOptions { Generation = item.Generation }, token);
+                // One request per object, and a buffer its size: the client's default chunk (megabytes) allocated
+                // for each of thousands of small results made a 10,000-result read take 1.7 GB.
+                var options = new DownloadObjectOptions { Generation = item.Generation, ChunkSize = (int)Math.Max(size, MinChunkBytes) };
+                await storage.DownloadObjectAsync(item, buffer, options, token);
                 var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
                 if (root is not null)
                 {
@@ -66,7 +106,7 @@ public sealed class ResultReader(StorageClient storage)
                 read();
             });
 
-        return Parse(downloaded);
+        return downloaded;
     }
 
     /// <summary>

@@ -50,4 +50,70 @@ public static class PublishWindow
             }
         }
     }
+
+    /// <summary>
+    /// Publishes a stream of any length with the same window and keeps nothing once a message is published, so
+    /// memory stays flat: <paramref name="published"/> gets each job id once its message is stored. Returns how many
+    /// were published; the first publish failure is rethrown after the ones in flight finish.
+    /// </summary>
+    public static async Task<int> PublishStreamAsync(
+        PublisherClient publisher,
+        IAsyncEnumerable<(string JobId, PubsubMessage Message)> messages,
+        Action<string> published,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(publisher);
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(published);
+        using var window = new SemaphoreSlim(MaxInFlight);
+        var count = 0;
+        Exception? failure = null;
+        try
+        {
+            await foreach (var (jobId, message) in messages.WithCancellation(cancellationToken))
+            {
+                await window.WaitAsync(cancellationToken);
+                if (Volatile.Read(ref failure) is not null)
+                {
+                    window.Release();
+                    break;
+                }
+
+                _ = PublishOneAsync(jobId, message);
+            }
+        }
+        finally
+        {
+            // Every publish already started finishes (and releases its slot) before the window is disposed.
+            for (var i = 0; i < MaxInFlight; i++)
+            {
+                await window.WaitAsync(CancellationToken.None);
+            }
+        }
+
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
+        return count;
+
+        async Task PublishOneAsync(string jobId, PubsubMessage message)
+        {
+            try
+            {
+                await publisher.PublishAsync(message);
+                Interlocked.Increment(ref count);
+                published(jobId);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref failure, e, null);
+            }
+            finally
+            {
+                window.Release();
+            }
+        }
+    }
 }
