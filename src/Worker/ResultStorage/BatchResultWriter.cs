@@ -12,8 +12,8 @@ namespace PullWorker.Worker.ResultStorage;
 /// The batch layout (<c>Worker:ResultLayout=batch</c>): results that complete together (see
 /// <see cref="ResultGroups"/>) become one JSONL object <c>{results}batches/{name}.jsonl</c>, one line per job, each
 /// line exactly the document <see cref="ResultWriter"/> would write. One Class A operation per group instead of per
-/// job. Each object is created like a single result (<c>ifGenerationMatch=0</c>, one multipart request, bounded
-/// <see cref="TransientRetry"/>, at most <see cref="StorageOptions.WriteConcurrency"/> in flight); its name is unique
+/// job. Each object is created like a single result (<see cref="MultipartCreate"/>: <c>ifGenerationMatch=0</c>, one
+/// request, bounded retries and uploads in flight); its name is unique
 /// to this process (UTC time, a random writer id, a sequence number), so a 412 can only mean that an earlier attempt
 /// of this very write landed. A failed write fails every caller of the group: they all nack, and their jobs come
 /// back in a later object.
@@ -32,8 +32,6 @@ public sealed partial class BatchResultWriter : IResultSink
     public static readonly TimeSpan DefaultLinger = TimeSpan.FromMilliseconds(5);
 
     private readonly MultipartCreate _upload;
-    private readonly TransientRetry _retry;
-    private readonly SemaphoreSlim _inFlight;
     private readonly ResultGroups _groups;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -50,9 +48,7 @@ public sealed partial class BatchResultWriter : IResultSink
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(results);
         ArgumentNullException.ThrowIfNull(options);
-        _upload = new MultipartCreate(client);
-        _retry = new TransientRetry(options.Value, time);
-        _inFlight = new SemaphoreSlim(options.Value.WriteConcurrency);
+        _upload = new MultipartCreate(client, options.Value, time);
         _time = time;
         _logger = logger;
         Results = ResultWriter.AsFolder(results);
@@ -81,18 +77,9 @@ public sealed partial class BatchResultWriter : IResultSink
     {
         var destination = NextObject();
         var metadata = new Dictionary<string, string> { [LinesMetadataKey] = group.Lines.ToString(CultureInfo.InvariantCulture) };
-        var token = _stopped.Token;
-        await _inFlight.WaitAsync(token);
-        try
-        {
-            // False (412) can only be an earlier attempt of this write that landed: the name is ours alone.
-            await _retry.RunAsync(t => _upload.TryCreateAsync(destination, group.Content, ContentType, metadata, t), token);
-            LogWritten(destination.ToString(), group.Lines);
-        }
-        finally
-        {
-            _inFlight.Release();
-        }
+        // False (412) can only be an earlier attempt of this write that landed: the name is ours alone.
+        await _upload.CreateAsync(destination, group.Content, ContentType, metadata, _stopped.Token);
+        LogWritten(destination, group.Lines);
     }
 
     public void Dispose()
@@ -100,9 +87,9 @@ public sealed partial class BatchResultWriter : IResultSink
         _groups.Dispose();
         _stopped.Cancel();
         _stopped.Dispose();
-        _inFlight.Dispose();
+        _upload.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Wrote {Destination} with {Lines} results")]
-    private partial void LogWritten(string destination, int lines);
+    private partial void LogWritten(GcsUri destination, int lines);
 }

@@ -15,23 +15,56 @@ namespace PullWorker.Worker.ResultStorage;
 /// is always resumable, two requests per object, which for a result of a few hundred bytes costs about twice the
 /// CPU and latency (docs/benchmarks/report.md, "Result writes").
 /// </summary>
-public sealed class MultipartCreate
+/// <remarks>
+/// Because the write is create-only, retrying it after 408, 429, 5xx or a timeout is safe (an earlier attempt that
+/// did land answers 412): bounded by <see cref="TransientRetry"/>, then the failure propagates and the caller nacks.
+/// At most <see cref="StorageOptions.WriteConcurrency"/> uploads are in flight; the rest wait.
+/// </remarks>
+public sealed class MultipartCreate : IDisposable
 {
     private readonly StorageClient _client;
     private readonly string _uploadBase;
+    private readonly TransientRetry _retry;
+    private readonly SemaphoreSlim _inFlight;
 
-    public MultipartCreate(StorageClient client)
+    public MultipartCreate(StorageClient client, StorageOptions options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
         _client = client;
         // Uploads live at /upload/storage/v1/ on the JSON API's host, whatever path its BaseUri has (as in the client).
         _uploadBase = new Uri(client.Service.BaseUri).GetLeftPart(UriPartial.Authority) + "/upload/storage/v1/";
+        _retry = new TransientRetry(options, time);
+        _inFlight = new SemaphoreSlim(options.WriteConcurrency);
     }
+
+    /// <summary>Creates <paramref name="destination"/> unless it exists, retrying transient failures.</summary>
+    /// <returns>False when the object already existed (412); it was left untouched.</returns>
+    /// <exception cref="GoogleApiException">The write failed for good (after retries): do not ack.</exception>
+    public async Task<bool> CreateAsync(
+        GcsUri destination,
+        ReadOnlyMemory<byte> content,
+        string contentType,
+        IReadOnlyDictionary<string, string> metadata,
+        CancellationToken cancellationToken)
+    {
+        await _inFlight.WaitAsync(cancellationToken);
+        try
+        {
+            return await _retry.RunAsync(token => TryCreateAsync(destination, content, contentType, metadata, token), cancellationToken);
+        }
+        finally
+        {
+            _inFlight.Release();
+        }
+    }
+
+    public void Dispose() => _inFlight.Dispose();
 
     /// <summary>One attempt: creates <paramref name="destination"/> unless it exists.</summary>
     /// <returns>False when the object already existed (412); it was left untouched.</returns>
     /// <exception cref="GoogleApiException">Cloud Storage refused the request with another status.</exception>
-    public async Task<bool> TryCreateAsync(
+    private async Task<bool> TryCreateAsync(
         GcsUri destination,
         ReadOnlyMemory<byte> content,
         string contentType,

@@ -11,10 +11,7 @@ namespace PullWorker.Worker.ResultStorage;
 /// <summary>
 /// Writes each job's result document to <c>{results}{id}.json</c> exactly once (docs/jobs-and-results.md, "A result"): created with
 /// <c>ifGenerationMatch=0</c>, so a redelivered job never replaces a result, and a 412 counts as done. Callers may
-/// write concurrently; up to <see cref="StorageOptions.WriteConcurrency"/> uploads are in flight, the rest wait.
-/// Because the write is create-only, retrying it after 408, 429, 5xx or a timeout is safe (an earlier attempt that
-/// did land answers 412, which is success): bounded by <see cref="TransientRetry"/>, then the failure propagates and
-/// the caller nacks.
+/// write concurrently (<see cref="MultipartCreate"/> bounds the uploads in flight and retries transient failures).
 /// </summary>
 public sealed partial class ResultWriter : IResultSink
 {
@@ -23,8 +20,6 @@ public sealed partial class ResultWriter : IResultSink
     public const string StatusMetadataKey = "status";
 
     private readonly MultipartCreate _upload;
-    private readonly TransientRetry _retry;
-    private readonly SemaphoreSlim _inFlight;
     private readonly ILogger _logger;
 
     /// <param name="results">
@@ -37,10 +32,8 @@ public sealed partial class ResultWriter : IResultSink
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(results);
         ArgumentNullException.ThrowIfNull(options);
-        _upload = new MultipartCreate(client);
-        _retry = new TransientRetry(options.Value, time);
+        _upload = new MultipartCreate(client, options.Value, time);
         _logger = logger;
-        _inFlight = new SemaphoreSlim(options.Value.WriteConcurrency);
         Results = AsFolder(results);
     }
 
@@ -78,33 +71,24 @@ public sealed partial class ResultWriter : IResultSink
             [StatusMetadataKey] = result.Status == JobStatus.Ok ? "ok" : "error",
         };
 
-        await _inFlight.WaitAsync(cancellationToken);
-        try
+        if (!await _upload.CreateAsync(destination, content, ContentType, metadata, cancellationToken))
         {
-            var created = await _retry.RunAsync(
-                token => _upload.TryCreateAsync(destination, content, ContentType, metadata, token), cancellationToken);
-            if (!created)
-            {
-                LogAlreadyExisted(destination.ToString(), result.MessageId);
-                return ResultWriteOutcome.AlreadyExisted;
-            }
+            LogAlreadyExisted(destination, result.MessageId);
+            return ResultWriteOutcome.AlreadyExisted;
+        }
 
-            LogWritten(destination.ToString(), result.MessageId);
-            return ResultWriteOutcome.Written;
-        }
-        finally
-        {
-            _inFlight.Release();
-        }
+        // The URI is formatted only when Debug is on: this runs once per job.
+        LogWritten(destination, result.MessageId);
+        return ResultWriteOutcome.Written;
     }
 
-    public void Dispose() => _inFlight.Dispose();
+    public void Dispose() => _upload.Dispose();
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Wrote result {Destination} for message {MessageId}")]
-    private partial void LogWritten(string destination, string messageId);
+    private partial void LogWritten(GcsUri destination, string messageId);
 
     [LoggerMessage(
         Level = LogLevel.Information,
         Message = "Result {Destination} already existed; message {MessageId} was completed before and is left as it was")]
-    private partial void LogAlreadyExisted(string destination, string messageId);
+    private partial void LogAlreadyExisted(GcsUri destination, string messageId);
 }
