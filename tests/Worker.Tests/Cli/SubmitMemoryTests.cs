@@ -9,7 +9,8 @@ namespace PullWorker.Worker.Tests.Cli;
 /// <c>submit gs://bucket/prefix/</c> streams the listing and keeps a bounded publish window, so its memory does not
 /// grow with the number of objects: once its publish window (5,000 messages) has filled, the peak resident memory of
 /// the process (VmHWM) for three times the objects stays within <see cref="MaxGrowthMegabytes"/> (measured here:
-/// 112-117 MB for 15,000 objects, 116-121 MB for 45,000).
+/// 112-117 MB for 15,000 objects, 116-121 MB for 45,000 alone; up to 20 MB apart when the whole suite runs beside it,
+/// from the garbage collector's own sizing).
 /// </summary>
 [TestFixture]
 public sealed class SubmitMemoryTests
@@ -17,8 +18,8 @@ public sealed class SubmitMemoryTests
     private const int Small = 15_000;
     private const int Large = 45_000;
 
-    /// <summary>30,000 more objects; a listing held whole (names, metadata, messages) would add far more than this.</summary>
-    private const double MaxGrowthMegabytes = 20;
+    /// <summary>30,000 more objects; a listing held whole (object metadata, names, messages: over 1.5 KB each) would add more.</summary>
+    private const double MaxGrowthMegabytes = 40;
 
     [Test]
     [CancelAfter(180_000)]
