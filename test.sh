@@ -56,6 +56,21 @@ else
   echo "FAILED: the Dockerfile's publish step failed or its output lacks libonnxruntime_providers_cuda.so" >&2
   failed=$((failed + 1))
 fi
+# The image carries the daemon only: not the tools (demo, submit, results) nor the emulator, nor what only they use.
+strays=()
+for name in PullWorker.Worker.dll PullWorker.Tools.dll PullWorker.Emulator.dll Spectre.Console.dll System.CommandLine.dll \
+  Grpc.AspNetCore.Server.dll; do
+  present=no
+  [ -f "$publish_dir/$name" ] && present=yes
+  if [ "$name" = PullWorker.Worker.dll ]; then [ $present = yes ] || strays+=("(missing) $name"); else [ $present = no ] || strays+=("$name"); fi
+done
+if [ ${#strays[@]} -eq 0 ]; then
+  echo "the published daemon holds no tool or emulator assembly"
+  passed=$((passed + 1))
+else
+  echo "FAILED: the published daemon is not the daemon alone: ${strays[*]}" >&2
+  failed=$((failed + 1))
+fi
 rm -rf "$publish_dir"
 
 section "Node interop suite (official Google clients against the emulator)"

@@ -1,4 +1,5 @@
-using PullWorker.Worker.Cli;
+using PullWorker.Worker.Hosting;
 
-// `demo`, `submit`, `results` and `--help` are commands; anything else runs the daemon (see PullWorkerCli).
-return await PullWorkerCli.RunAsync(args);
+// The daemon. Settings come from appsettings.json, environment variables (Section__Key) and
+// --Section:Key=value arguments (docs/configuration.md).
+return await WorkerHost.RunAsync(args);

@@ -1,3 +1,5 @@
+using PullWorker.Jobs.Results;
+
 namespace PullWorker.Worker.Options;
 
 /// <summary>Section <c>Worker</c>: where jobs come from and where results go.</summary>

@@ -1,3 +1,5 @@
+using PullWorker.Jobs.Results;
+using PullWorker.Jobs;
 using Microsoft.Extensions.Options;
 using Google.Cloud.PubSub.V1;
 using PullWorker.Worker.Storage;

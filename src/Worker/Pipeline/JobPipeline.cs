@@ -1,3 +1,5 @@
+using PullWorker.Jobs.Results;
+using PullWorker.Jobs;
 using Google.Api.Gax;
 using Google.Cloud.PubSub.V1;
 using Google.Cloud.Storage.V1;

@@ -1,3 +1,4 @@
+using PullWorker.Jobs;
 using Google.Cloud.Storage.V1;
 using PullWorker.Inference.Configuration;
 using PullWorker.Worker.Storage;

@@ -1,3 +1,4 @@
+using PullWorker.Jobs;
 using System.Globalization;
 using System.Security.Cryptography;
 using Google.Cloud.Storage.V1;
@@ -21,8 +22,6 @@ namespace PullWorker.Worker.ResultStorage;
 public sealed partial class BatchResultWriter : IResultSink
 {
     public const string ContentType = "application/x-ndjson";
-    public const string Folder = "batches/";
-    public const string Extension = ".jsonl";
     public const string LinesMetadataKey = "lines";
 
     /// <summary>
@@ -51,7 +50,7 @@ public sealed partial class BatchResultWriter : IResultSink
         _upload = new MultipartCreate(client, options.Value, time);
         _time = time;
         _logger = logger;
-        Results = ResultWriter.AsFolder(results);
+        Results = ResultObjects.AsFolder(results);
         _groups = new ResultGroups(maxLines, linger, time, WriteGroupAsync);
     }
 
@@ -70,7 +69,7 @@ public sealed partial class BatchResultWriter : IResultSink
     {
         var sequence = Interlocked.Increment(ref _sequence);
         var stamp = _time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss.fff'Z'", CultureInfo.InvariantCulture);
-        return new GcsUri(Results.Bucket, $"{Results.ObjectName}{Folder}{stamp}-{_writerId}-{sequence:D8}{Extension}");
+        return ResultObjects.ForBatch(Results, $"{stamp}-{_writerId}-{sequence:D8}");
     }
 
     private async Task WriteGroupAsync(ResultGroup group)

@@ -1,3 +1,4 @@
+using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
 using PullWorker.Worker.Storage;
 

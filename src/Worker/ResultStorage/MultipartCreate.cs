@@ -1,3 +1,4 @@
+using PullWorker.Jobs;
 using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;

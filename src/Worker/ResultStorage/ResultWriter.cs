@@ -34,26 +34,16 @@ public sealed partial class ResultWriter : IResultSink
         ArgumentNullException.ThrowIfNull(options);
         _upload = new MultipartCreate(client, options.Value, time);
         _logger = logger;
-        Results = AsFolder(results);
+        Results = ResultObjects.AsFolder(results);
     }
-
-    /// <summary><c>gs://b/results</c> means the <c>results/</c> folder, as a user would expect.</summary>
-    internal static GcsUri AsFolder(GcsUri results) =>
-        results.ObjectName.Length == 0 || results.ObjectName.EndsWith('/')
-            ? results
-            : new GcsUri(results.Bucket, results.ObjectName + "/");
 
     /// <summary>The bucket and prefix every result goes under.</summary>
     public GcsUri Results { get; }
 
-    /// <summary>
-    /// Where the result of job <paramref name="id"/> goes. A <see cref="JobId"/> has no empty, <c>.</c> or
-    /// <c>..</c> segment and only URL-safe characters, so the name always stays under <see cref="Results"/>.
-    /// </summary>
+    /// <summary>Where the result of job <paramref name="id"/> goes.</summary>
     public GcsUri ObjectFor(JobId id)
     {
-        ArgumentNullException.ThrowIfNull(id);
-        var uri = new GcsUri(Results.Bucket, Results.ObjectName + id.Value + ".json");
+        var uri = ResultObjects.ForJob(Results, id);
         Debug.Assert(uri.ObjectName.StartsWith(Results.ObjectName, StringComparison.Ordinal), "a result escaped its prefix");
         return uri;
     }

@@ -1,3 +1,4 @@
+using PullWorker.Jobs;
 using System.Globalization;
 
 namespace PullWorker.Worker.Storage;

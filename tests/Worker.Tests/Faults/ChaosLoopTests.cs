@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using PullWorker.Worker.Tests.EndToEnd;
 using PullWorker.Worker.Tests.Process;
 
 namespace PullWorker.Worker.Tests.Faults;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using PullWorker.Worker.Hosting;
-using PullWorker.Worker.Tests.EndToEnd;
 using PullWorker.Worker.Tests.Process;
 
 namespace PullWorker.Worker.Tests.Faults;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Grpc.Core;
 using Microsoft.Extensions.Configuration;
 using PullWorker.Worker.Hosting;
-using PullWorker.Worker.Tests.EndToEnd;
 
 namespace PullWorker.Worker.Tests.Faults;
 

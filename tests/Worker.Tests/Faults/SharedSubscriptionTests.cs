@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using PullWorker.Worker.Tests.EndToEnd;
 using PullWorker.Worker.Tests.Process;
 
 namespace PullWorker.Worker.Tests.Faults;

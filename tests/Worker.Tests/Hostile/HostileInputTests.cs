@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
-using PullWorker.Worker.Tests.EndToEnd;
 
 namespace PullWorker.Worker.Tests.Hostile;
 

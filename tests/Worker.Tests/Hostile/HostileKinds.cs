@@ -30,7 +30,7 @@ internal static class HostileKinds
     /// <summary>What the raw pipeline's worker accepts at most (<c>Jobs:MaxMessageBytes</c>).</summary>
     public const int RawMaxMessageBytes = 1024 * 1024;
 
-    private const string InputsBucket = EndToEnd.LocalDeployment.InputsBucket;
+    private const string InputsBucket = LocalDeployment.InputsBucket;
 
     private static readonly string[] InvalidJson = ["invalid JSON"];
 

@@ -1,5 +1,4 @@
 using PullWorker.Jobs.Results;
-using PullWorker.Worker.Tests.EndToEnd;
 
 namespace PullWorker.Worker.Tests.Hostile;
 

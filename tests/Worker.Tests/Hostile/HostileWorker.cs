@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using PullWorker.Emulator.Storage;
 using PullWorker.Worker.Hosting;
-using PullWorker.Worker.Tests.EndToEnd;
 
 namespace PullWorker.Worker.Tests.Hostile;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Google.Protobuf;
-using PullWorker.Worker.Tests.EndToEnd;
 using PullWorker.Worker.Tests.Hostile;
 using PullWorker.Worker.Tests.Process;
 using SkiaSharp;

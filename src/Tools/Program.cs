@@ -1,0 +1,3 @@
+using PullWorker.Tools;
+
+return await PullWorkerCli.RunAsync(args);

@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Google.Cloud.Storage.V1;
+using PullWorker.Jobs;
+using PullWorker.Jobs.Results;
+using PullWorker.Worker.Storage;
+using StorageObject = Google.Apis.Storage.v1.Data.Object;
+
+namespace PullWorker.Tools.Results;
+
+/// <summary>
+/// Lists the result objects under a <c>gs://</c> prefix, reads them in either layout (<c>{id}.json</c> objects and
+/// <c>batches/*.jsonl</c> objects of one document per line), keeps one result per job id, and optionally saves the
+/// objects as files.
+/// </summary>
+public sealed class ResultReader(StorageClient storage)
+{
+    /// <summary>Result documents are small; anything larger is not one.</summary>
+    private const long MaxResultBytes = 64L * 1024 * 1024;
+
+    private const int Concurrency = 16;
+
+    private const long MinChunkBytes = 4 * 1024;
+
+    /// <summary>Every object whose name starts with the prefix of <c>gs://bucket/prefix/</c>.</summary>
+    public async Task<IReadOnlyList<StorageObject>> ListAsync(GcsUri prefix, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        var objects = new List<StorageObject>();
+        await foreach (var item in storage.ListObjectsAsync(prefix.Bucket, prefix.ObjectName).WithCancellation(cancellationToken))
+        {
+            objects.Add(item);
+        }
+
+        return objects;
+    }
+
+    /// <summary>Reads <paramref name="objects"/> (listed under <paramref name="prefix"/>) as result documents.</summary>
+    /// <param name="downloadDirectory">When set, each object is saved under it by its name relative to the prefix.</param>
+    /// <param name="read">Called once per object read, for progress.</param>
+    public async Task<ResultSet> ReadAsync(
+        GcsUri prefix, IReadOnlyList<StorageObject> objects, string? downloadDirectory, Action read, CancellationToken cancellationToken) =>
+        Parse(await DownloadAsync(prefix, objects, downloadDirectory, read, cancellationToken));
+
+    /// <summary>
+    /// The ids that have a result under <paramref name="prefix"/>, whatever its status, in either layout. An object
+    /// <c>{prefix}{id}.json</c> names its id, so only batch objects (<c>.jsonl</c>) are read: a re-run over a large
+    /// prefix of object-layout results costs one listing.
+    /// </summary>
+    public async Task<HashSet<string>> IdsAsync(GcsUri prefix, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        var objects = await ListAsync(prefix, cancellationToken);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in objects.Where(o => o.Name.EndsWith(ResultObjects.JobExtension, StringComparison.Ordinal)))
+        {
+            if (JobId.TryParse(item.Name[prefix.ObjectName.Length..^ResultObjects.JobExtension.Length], out var id, out _))
+            {
+                ids.Add(id.Value);
+            }
+        }
+
+        var batches = objects.Where(o => o.Name.EndsWith(ResultObjects.BatchExtension, StringComparison.Ordinal)).ToList();
+        var set = await ReadAsync(prefix, batches, downloadDirectory: null, () => { }, cancellationToken);
+        ids.UnionWith(set.Results.Select(r => r.Id.Value));
+        return ids;
+    }
+
+    /// <summary>The content of each of <paramref name="objects"/>, by object name, in no particular order.</summary>
+    /// <param name="downloadDirectory">When set, each object is saved under it by its name relative to the prefix.</param>
+    /// <param name="read">Called once per object read, for progress.</param>
+    public async Task<IReadOnlyCollection<(string Name, ReadOnlyMemory<byte> Content)>> DownloadAsync(
+        GcsUri prefix, IReadOnlyList<StorageObject> objects, string? downloadDirectory, Action read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        ArgumentNullException.ThrowIfNull(read);
+        var root = downloadDirectory is null ? null : Path.GetFullPath(downloadDirectory);
+        var downloaded = new ConcurrentBag<(string Name, ReadOnlyMemory<byte> Content)>();
+        await Parallel.ForEachAsync(
+            objects,
+            new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
+            async (item, token) =>
+            {
+                var size = (long)(item.Size ?? 0);
+                if (size > MaxResultBytes)
+                {
+                    throw new ObjectTooLargeException(new GcsUri(item.Bucket, item.Name), size, MaxResultBytes);
+                }
+
+                using var buffer = new MemoryStream((int)size);
+                // One request per object, and a buffer its size: the client's default chunk (megabytes) allocated
+                // for each of thousands of small results made a 10,000-result read take 1.7 GB.
+                var options = new DownloadObjectOptions { Generation = item.Generation, ChunkSize = (int)Math.Max(size, MinChunkBytes) };
+                await storage.DownloadObjectAsync(item, buffer, options, token);
+                var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+                if (root is not null)
+                {
+                    await SaveAsync(root, item.Name[prefix.ObjectName.Length..], bytes, token);
+                }
+
+                downloaded.Add((item.Name, bytes));
+                read();
+            });
+
+        return downloaded;
+    }
+
+    /// <summary>
+    /// Result documents from objects of either layout: a name ending in <c>.jsonl</c> holds one document per line,
+    /// any other one document. A job redelivered after a crash may have a line in a later batch object too (same
+    /// id and message id): one result per id is kept, the first by object name (time order in the batch layout).
+    /// </summary>
+    public static ResultSet Parse(IEnumerable<(string Name, ReadOnlyMemory<byte> Content)> objects)
+    {
+        ArgumentNullException.ThrowIfNull(objects);
+        var results = new List<(string Name, int Line, JobResult Result)>();
+        var unreadable = new List<string>();
+        foreach (var (name, content) in objects)
+        {
+            if (name.EndsWith(ResultObjects.BatchExtension, StringComparison.Ordinal))
+            {
+                var number = 0;
+                foreach (var range in content.Span.Split((byte)'\n'))
+                {
+                    number++;
+                    if (!content.Span[range].IsEmpty)
+                    {
+                        Add(name, number, $"{name} line {number}", content.Span[range], results, unreadable);
+                    }
+                }
+            }
+            else
+            {
+                Add(name, 0, name, content.Span, results, unreadable);
+            }
+        }
+
+        var ordered = results.OrderBy(r => r.Name, StringComparer.Ordinal).ThenBy(r => r.Line).Select(r => r.Result).ToList();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var unique = ordered.Where(r => seen.Add(r.Id.Value)).ToList();
+        return new ResultSet(unique, [.. unreadable.Order(StringComparer.Ordinal)], ordered.Count - unique.Count);
+    }
+
+    private static void Add(
+        string name, int line, string label, ReadOnlySpan<byte> document, List<(string, int, JobResult)> results, List<string> unreadable)
+    {
+        try
+        {
+            results.Add((name, line, JobResult.Parse(document)));
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException)
+        {
+            unreadable.Add($"{label}: {e.Message}");
+        }
+    }
+
+    private static async Task SaveAsync(string root, string relativeName, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        // Object names may hold anything; one that would land outside the directory is refused, not written.
+        var path = Path.GetFullPath(Path.Combine(root, relativeName));
+        if (relativeName.Length == 0 || !path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"object name '{relativeName}' does not map to a file under {root}");
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllBytesAsync(path, bytes, cancellationToken);
+    }
+}
