@@ -29,8 +29,8 @@ internal static class ResultWriteBenchmark
         // Every handler writes its own result; ResultWriter lets Storage:WriteConcurrency of them upload at once.
         var concurrency = new StorageOptions().WriteConcurrency;
         await using var emulator = await StorageEmulatorProcess.StartAsync(LatencyMilliseconds, JitterMilliseconds, cancellationToken);
-        var options = new StorageOptions { EmulatorHost = emulator.Host };
-        using var client = StorageServiceCollectionExtensions.CreateClient(options);
+        var options = new StorageOptions();
+        using var client = StorageServiceCollectionExtensions.CreateClient(options, emulator.Host);
         using var writer = new ResultWriter(
             client, new GcsUri(StorageEmulatorProcess.Bucket, "multipart/"), Microsoft.Extensions.Options.Options.Create(options),
             TimeProvider.System, NullLogger<ResultWriter>.Instance);

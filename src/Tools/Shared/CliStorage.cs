@@ -16,7 +16,7 @@ public sealed class CliStorage : IDisposable
 
     /// <param name="emulatorHost"><c>http://host:port</c>; null to use <c>STORAGE_EMULATOR_HOST</c> or Google.</param>
     public static CliStorage Create(string? emulatorHost = null) =>
-        new(StorageServiceCollectionExtensions.CreateClient(new StorageOptions { EmulatorHost = emulatorHost }));
+        new(StorageServiceCollectionExtensions.CreateClient(new StorageOptions(), emulatorHost));
 
     public void Dispose() => Client.Dispose();
 }

@@ -10,13 +10,6 @@ public sealed class StorageOptions
     /// <summary>The client's HTTP handler allows at most 20 tries of one request.</summary>
     public const int MaxRetryAttempts = 19;
 
-    /// <summary>
-    /// <c>http://host:port</c> of a Cloud Storage emulator; requests then go there without credentials. Unset, the
-    /// client follows <c>STORAGE_EMULATOR_HOST</c> when that is set, else <c>https://storage.googleapis.com</c> with
-    /// Application Default Credentials.
-    /// </summary>
-    public string? EmulatorHost { get; set; }
-
     /// <summary>The largest <c>gs://</c> input a job may reference; larger ones fail the job with <c>too_large</c>.</summary>
     public long MaxInputBytes { get; set; } = 32 * 1024 * 1024;
 

@@ -20,11 +20,6 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             }
         }
 
-        Require(
-            string.IsNullOrEmpty(options.EmulatorHost) || TryParseEmulatorHost(options.EmulatorHost, out _),
-            nameof(options.EmulatorHost),
-            "an http(s)://host:port address",
-            options.EmulatorHost);
         Require(options.MaxInputBytes > 0, nameof(options.MaxInputBytes), "a positive number of bytes", options.MaxInputBytes);
         Require(options.WriteConcurrency > 0, nameof(options.WriteConcurrency), "at least 1", options.WriteConcurrency);
         Require(options.FetchConcurrency > 0, nameof(options.FetchConcurrency), "at least 1", options.FetchConcurrency);
@@ -42,17 +37,5 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             options.RetryMaxDelay);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    /// <summary>
-    /// Accepts <c>http://host:port</c>, with or without the JSON API's <c>/storage/v1/</c> path (as Google's clients
-    /// take <c>STORAGE_EMULATOR_HOST</c>) and, as some tools write it, a bare <c>host:port</c>.
-    /// </summary>
-    internal static bool TryParseEmulatorHost(string value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? baseUri)
-    {
-        var withScheme = value.Contains("://", StringComparison.Ordinal) ? value : "http://" + value;
-        return Uri.TryCreate(withScheme, UriKind.Absolute, out baseUri)
-            && baseUri.Scheme is "http" or "https"
-            && baseUri.AbsolutePath is "/" or "/storage/v1" or "/storage/v1/";
     }
 }

@@ -9,38 +9,43 @@ namespace PullWorker.Worker.Storage;
 
 public static class StorageServiceCollectionExtensions
 {
+    /// <summary>The variable Google's clients read to find a Cloud Storage emulator.</summary>
+    public const string EmulatorHostVariable = "STORAGE_EMULATOR_HOST";
+
     /// <summary>
     /// Registers Google's <see cref="StorageClient"/> and <see cref="StorageOptions"/> (section <c>Storage</c>,
-    /// validated at start). The client talks to <see cref="StorageOptions.EmulatorHost"/> when set, else follows
-    /// <c>STORAGE_EMULATOR_HOST</c>, else Cloud Storage with Application Default Credentials.
+    /// validated at start). The client talks to the emulator <c>STORAGE_EMULATOR_HOST</c> names, in the environment
+    /// or in configuration, else to Cloud Storage with Application Default Credentials.
     /// </summary>
     public static IServiceCollection AddCloudStorage(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<StorageOptions>()
             .Bind(configuration.GetSection(StorageOptions.SectionName))
-            // A host (or the demo, in process) may give the variable as configuration rather than environment.
-            .PostConfigure(options => options.EmulatorHost ??= NullIfEmpty(configuration["STORAGE_EMULATOR_HOST"]))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(provider => CreateClient(provider.GetRequiredService<IOptions<StorageOptions>>().Value));
+        // The demo and in-process tests give the variable as configuration rather than environment.
+        services.TryAddSingleton(provider => CreateClient(
+            provider.GetRequiredService<IOptions<StorageOptions>>().Value, configuration[EmulatorHostVariable]));
         return services;
     }
 
-    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
-
     /// <summary>A client for <paramref name="options"/>; the caller owns it.</summary>
-    public static StorageClient CreateClient(StorageOptions options)
+    /// <param name="emulatorHost">
+    /// <c>http://host:port</c> of a Cloud Storage emulator, reached without credentials; null or empty leaves the
+    /// choice to Google's emulator detection (<c>STORAGE_EMULATOR_HOST</c> in the environment, else Cloud Storage).
+    /// </param>
+    /// <exception cref="InvalidOperationException"><paramref name="emulatorHost"/> is not such an address.</exception>
+    public static StorageClient CreateClient(StorageOptions options, string? emulatorHost)
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = new StorageClientBuilder { EmulatorDetection = EmulatorDetection.EmulatorOrProduction };
-        if (!string.IsNullOrEmpty(options.EmulatorHost))
+        if (!string.IsNullOrEmpty(emulatorHost))
         {
-            if (!StorageOptionsValidator.TryParseEmulatorHost(options.EmulatorHost, out var emulator))
+            if (!TryParseEmulatorHost(emulatorHost, out var emulator))
             {
-                throw new ArgumentException(
-                    $"{StorageOptions.SectionName}:{nameof(options.EmulatorHost)} must be an http(s)://host:port address, got '{options.EmulatorHost}'");
+                throw new InvalidOperationException($"{EmulatorHostVariable} must be an http(s)://host:port address, got '{emulatorHost}'");
             }
 
             // What EmulatorDetection does with STORAGE_EMULATOR_HOST, for an address from configuration: JSON calls
@@ -54,5 +59,17 @@ public static class StorageServiceCollectionExtensions
         // Model downloads may take minutes; attempts are bounded by the callers' tokens instead.
         client.Service.HttpClient.Timeout = Timeout.InfiniteTimeSpan;
         return client;
+    }
+
+    /// <summary>
+    /// Accepts <c>http://host:port</c>, with or without the JSON API's <c>/storage/v1/</c> path (as Google's clients
+    /// take <c>STORAGE_EMULATOR_HOST</c>) and, as some tools write it, a bare <c>host:port</c>.
+    /// </summary>
+    private static bool TryParseEmulatorHost(string value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? baseUri)
+    {
+        var withScheme = value.Contains("://", StringComparison.Ordinal) ? value : "http://" + value;
+        return Uri.TryCreate(withScheme, UriKind.Absolute, out baseUri)
+            && baseUri.Scheme is "http" or "https"
+            && baseUri.AbsolutePath is "/" or "/storage/v1" or "/storage/v1/";
     }
 }

@@ -72,8 +72,8 @@ public sealed class DecoderEnvironment
         s_emulator = await StorageEmulator.StartAsync(EmulatorOptions.DynamicPorts, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         s_emulator.CreateBucket(InputBucket);
         // No retries: a test that injects one 503 sees it.
-        var storageOptions = Microsoft.Extensions.Options.Options.Create(new StorageOptions { EmulatorHost = s_emulator.EmulatorHost, RetryAttempts = 0 });
-        StorageClient = StorageServiceCollectionExtensions.CreateClient(storageOptions.Value);
+        var storageOptions = Microsoft.Extensions.Options.Options.Create(new StorageOptions { RetryAttempts = 0 });
+        StorageClient = StorageServiceCollectionExtensions.CreateClient(storageOptions.Value, s_emulator.EmulatorHost);
         s_fetcher = new InputFetcher(StorageClient, [InputBucket], storageOptions, TimeProvider.System);
 
         var image = Pipeline("demo", SampleModels.Demo());

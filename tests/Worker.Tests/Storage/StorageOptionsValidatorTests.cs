@@ -22,7 +22,6 @@ public sealed class StorageOptionsValidatorTests
     [TestCase("RequestTimeout", "00:00:00", "Storage:RequestTimeout must be a positive duration, got '00:00:00'")]
     [TestCase("RetryAttempts", "-2", "Storage:RetryAttempts must be 0 to 19, got '-2'")]
     [TestCase("RetryAttempts", "20", "Storage:RetryAttempts must be 0 to 19, got '20'")]
-    [TestCase("EmulatorHost", "ftp://x:1", "Storage:EmulatorHost must be an http(s)://host:port address, got 'ftp://x:1'")]
     public void GetOptions_InvalidValue_FailsNamingFullKey(string key, string value, string expected)
     {
         using var services = Build(new Dictionary<string, string?> { [$"Storage:{key}"] = value });
@@ -35,7 +34,7 @@ public sealed class StorageOptionsValidatorTests
     [Test]
     public void Client_BareHostPort_TalksToItOverHttpWithoutCredentials()
     {
-        using var services = Build(new Dictionary<string, string?> { ["Storage:EmulatorHost"] = "localhost:9023", ["Storage:RetryAttempts"] = "4" });
+        using var services = Build(new Dictionary<string, string?> { ["STORAGE_EMULATOR_HOST"] = "localhost:9023", ["Storage:RetryAttempts"] = "4" });
 
         var client = services.GetRequiredService<StorageClient>();
 
@@ -44,6 +43,16 @@ public sealed class StorageOptionsValidatorTests
             Assert.That(client.Service.BaseUri, Is.EqualTo("http://localhost:9023/storage/v1/"));
             Assert.That(client.Service.HttpClient.MessageHandler.NumTries, Is.EqualTo(5));
         });
+    }
+
+    [Test]
+    public void Client_EmulatorHostNotHttp_FailsNamingTheVariable()
+    {
+        using var services = Build(new Dictionary<string, string?> { ["STORAGE_EMULATOR_HOST"] = "ftp://x:1" });
+
+        var error = Assert.Throws<InvalidOperationException>(() => services.GetRequiredService<StorageClient>());
+
+        Assert.That(error.Message, Is.EqualTo("STORAGE_EMULATOR_HOST must be an http(s)://host:port address, got 'ftp://x:1'"));
     }
 
     private static ServiceProvider Build(Dictionary<string, string?> settings) =>

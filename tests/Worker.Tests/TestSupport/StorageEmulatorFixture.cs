@@ -39,7 +39,7 @@ public abstract class StorageEmulatorFixture
 
         var settings = new Dictionary<string, string?>
         {
-            ["Storage:EmulatorHost"] = Emulator.EmulatorHost,
+            ["STORAGE_EMULATOR_HOST"] = Emulator.EmulatorHost,
             ["Storage:RetryBaseDelay"] = "00:00:00.001",
             ["Storage:RetryMaxDelay"] = "00:00:00.010",
             ["Storage:RetryAttempts"] = "10",
