@@ -9,7 +9,7 @@ namespace PullWorker.Emulator.PubSub.Services;
 /// <summary>The Publisher service: request validation with the service's status codes, state in the broker.</summary>
 internal sealed class PublisherService(PubSubBroker broker) : Publisher.PublisherBase
 {
-    /// <summary>The service's per-request limits (reference: pubsub.md, "Limits").</summary>
+    /// <summary>The service's per-request limits (https://cloud.google.com/pubsub/quotas, "Resource limits").</summary>
     private const int MaxMessagesPerPublish = 1000;
     private const int MaxPublishBytes = 10_000_000;
 
