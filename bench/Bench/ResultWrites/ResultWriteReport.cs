@@ -13,7 +13,7 @@ internal static class ResultWriteReport
         report.AppendLine("## 6. Result writes").AppendLine();
         Measured(report, measured.Machine);
         report.AppendLine(
-            Invariant($"{result.Setup}, {result.Concurrency} writes in flight (the worker's Worker:ResultWriters), against the storage emulator in its own process with ") +
+            Invariant($"{result.Setup}, {result.Concurrency} writes in flight (as the worker's Storage:WriteConcurrency bounds them), against the storage emulator in its own process with ") +
             Invariant($"{result.LatencyMilliseconds}-{result.LatencyMilliseconds + result.JitterMilliseconds} ms added to every request (uniform), as from a VM to Cloud Storage in its region. ") +
             "CPU is the bench process's `TotalProcessorTime` (the client alone); both paths alternate, two rounds each, after a warm-up.")
             .AppendLine();

@@ -1,8 +1,8 @@
 namespace PullWorker.Jobs.Results;
 
 /// <summary>
-/// The names of result objects under a results prefix, in both layouts (docs/jobs-and-results.md, "Result
-/// layouts"): the worker writes these names and readers find results by them.
+/// The names of result objects under a results prefix, in both layouts (docs/jobs-and-results.md, "Where results
+/// go"): the worker writes these names and readers find results by them.
 /// </summary>
 public static class ResultObjects
 {
