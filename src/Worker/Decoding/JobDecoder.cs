@@ -18,6 +18,7 @@ public sealed class JobDecoder
     private readonly IReadOnlyList<TensorSpec> _inputs;
     private readonly InputFetcher _fetcher;
     private readonly ImageDecoder _images;
+    private readonly SemaphoreSlim _decodeSlots;
     private readonly string _inputList;
     private readonly TensorSpec? _rawImageTarget;
     private readonly string? _rawImageProblem;
@@ -25,14 +26,21 @@ public sealed class JobDecoder
     /// <param name="inputs">The pipeline's inputs (<c>InferenceEngine.Inputs</c>).</param>
     /// <param name="fetcher">Fetches <c>gs://</c> images.</param>
     /// <param name="images">Decodes and resizes images.</param>
-    public JobDecoder(IReadOnlyList<TensorSpec> inputs, InputFetcher fetcher, ImageDecoder images)
+    /// <param name="decodeSlots">
+    /// Held only while an image is decoded, never during its download: decoding is CPU- and memory-heavy (a
+    /// full-size image is up to <c>Decoding:MaxImagePixels</c> x 4 bytes while decoded), so the worker allows one
+    /// per core, while downloads wait on the network and have their own bound (<see cref="InputFetcher.ReserveAsync"/>).
+    /// </param>
+    public JobDecoder(IReadOnlyList<TensorSpec> inputs, InputFetcher fetcher, ImageDecoder images, SemaphoreSlim decodeSlots)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(fetcher);
         ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(decodeSlots);
         _inputs = inputs;
         _fetcher = fetcher;
         _images = images;
+        _decodeSlots = decodeSlots;
         _inputList = string.Join(", ", inputs.Select(spec => spec.Name));
         (_rawImageTarget, _rawImageProblem) = RawImageTarget(inputs, _inputList);
     }
@@ -196,21 +204,34 @@ public sealed class JobDecoder
     private async ValueTask<(TensorData? Pixels, JobError? Error)> DecodeImageAsync(
         TensorSpec spec, ImageInput image, CancellationToken cancellationToken)
     {
-        var encoded = image.Encoded;
-        if (image.Uri is { } uri)
+        if (image.Uri is not { } uri)
         {
-            var fetched = await _fetcher.FetchAsync(spec.Name, uri, cancellationToken);
-            if (!fetched.Succeeded)
-            {
-                return (null, fetched.Error);
-            }
-
-            encoded = fetched.Data;
+            return await DecodeImageAsync(spec, image.Encoded, cancellationToken);
         }
 
+        using var slot = await _fetcher.ReserveAsync(cancellationToken);
+        var fetched = await _fetcher.FetchAsync(spec.Name, uri, cancellationToken);
+        return fetched.Succeeded
+            ? await DecodeImageAsync(spec, fetched.Data, cancellationToken)
+            : (null, fetched.Error);
+    }
+
+    private async ValueTask<(TensorData? Pixels, JobError? Error)> DecodeImageAsync(
+        TensorSpec spec, ReadOnlyMemory<byte> encoded, CancellationToken cancellationToken)
+    {
         var height = (int)spec.ItemShape[0];
         var width = (int)spec.ItemShape[1];
-        var decoded = _images.Decode(spec.Name, encoded.Span, width, height);
+        DecodedImage decoded;
+        await _decodeSlots.WaitAsync(cancellationToken);
+        try
+        {
+            decoded = _images.Decode(spec.Name, encoded.Span, width, height);
+        }
+        finally
+        {
+            _decodeSlots.Release();
+        }
+
         return decoded.Succeeded
             ? (TensorData.ImagePixels(decoded.Rgb, width, height), null)
             : (null, decoded.Error);

@@ -8,7 +8,8 @@ namespace PullWorker.Worker.Inputs;
 
 /// <summary>
 /// Fetches a job's <c>gs://</c> inputs: only from the configured buckets, only up to
-/// <see cref="StorageOptions.MaxInputBytes"/>, at most <see cref="StorageOptions.FetchConcurrency"/> at once.
+/// <see cref="StorageOptions.MaxInputBytes"/>. Callers hold a <see cref="ReserveAsync">slot</see> while they
+/// fetch and use an input, so at most <see cref="StorageOptions.FetchConcurrency"/> fetched inputs are in memory.
 /// A job's own mistakes (a forbidden bucket, a missing or oversized object) come back as a <see cref="JobError"/>;
 /// anything else, such as Cloud Storage being unavailable after retries, throws so the message is redelivered.
 /// </summary>
@@ -75,15 +76,17 @@ public sealed class InputFetcher : IDisposable
                 $"input '{inputName}': bucket '{source.Bucket}' is not in {InputBucketsKey} ({_allowedList})");
         }
 
+        return await FetchAllowedAsync(inputName, source, cancellationToken);
+    }
+
+    /// <summary>
+    /// Waits for one of the <see cref="StorageOptions.FetchConcurrency"/> slots; dispose it once the fetched bytes
+    /// are no longer needed (after the image is decoded, not merely downloaded).
+    /// </summary>
+    public async Task<IDisposable> ReserveAsync(CancellationToken cancellationToken)
+    {
         await _inFlight.WaitAsync(cancellationToken);
-        try
-        {
-            return await FetchAllowedAsync(inputName, source, cancellationToken);
-        }
-        finally
-        {
-            _inFlight.Release();
-        }
+        return new Slot(_inFlight);
     }
 
     public void Dispose() => _inFlight.Dispose();
@@ -116,6 +119,19 @@ public sealed class InputFetcher : IDisposable
         catch (Exception e) when (StorageErrors.IsNotFound(e))
         {
             return InputFetchResult.Failed(JobErrorCode.InputNotFound, $"input '{inputName}': {source} does not exist");
+        }
+    }
+
+    private sealed class Slot(SemaphoreSlim slots) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                slots.Release();
+            }
         }
     }
 

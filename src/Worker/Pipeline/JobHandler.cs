@@ -33,10 +33,6 @@ internal sealed partial class JobHandler(
     CancellationToken hardStop,
     ILogger<JobHandler> logger)
 {
-    // Flow control lets many handlers run at once (enough to fill batches); fetching and decoding are CPU- and
-    // memory-heavy (a full-size image decoded is up to Decoding:MaxImagePixels x 4 bytes), so only one per core
-    // does that at a time.
-    private readonly SemaphoreSlim _decoding = new(Environment.ProcessorCount);
     private long _drainNacks;
 
     /// <summary>Messages given back because a drain began before they reached the device.</summary>
@@ -81,16 +77,7 @@ internal sealed partial class JobHandler(
 
     private async Task<JobResult> RunAsync(ParsedJob job, JobReceipt receipt, ActiveModel model, CancellationToken draining)
     {
-        JobDecodeResult decoded;
-        await _decoding.WaitAsync(draining);
-        try
-        {
-            decoded = await model.Decoder.DecodeAsync(job, draining);
-        }
-        finally
-        {
-            _decoding.Release();
-        }
+        var decoded = await model.Decoder.DecodeAsync(job, draining);
 
         if (decoded.Item is not { } item)
         {

@@ -55,6 +55,9 @@ public sealed partial class JobPipeline(
     // Cancels device work and result writes still running when the drain's grace is over.
     private readonly CancellationTokenSource _hardStopCts = new(Timeout.InfiniteTimeSpan, time);
 
+    // One image decode per core at a time, shared by every model version (see JobDecoder).
+    private readonly SemaphoreSlim _decodeSlots = new(Environment.ProcessorCount);
+
     private ModelSlot? _models;
     private SubscriberClient? _subscriber;
     private JobHandler? _handler;
@@ -179,6 +182,7 @@ public sealed partial class JobPipeline(
         _resultWriter?.Dispose();
         _inputFetcher?.Dispose();
         _hardStopCts.Dispose();
+        _decodeSlots.Dispose();
         Dispose();
     }
 
@@ -211,7 +215,7 @@ public sealed partial class JobPipeline(
         var (pipeline, generations) = await _resolver.ResolveAsync(pipelineOptions.Value, cancellationToken);
         var engine = await InferenceEngine.StartAsync(pipeline, batchingOptions.Value, loggerFactory, time, cancellationToken: cancellationToken);
         failure.Watch(DeviceSource, engine.Broken);
-        var decoder = new JobDecoder(engine.Inputs, _inputFetcher!, new ImageDecoder(imageOptions.Value));
+        var decoder = new JobDecoder(engine.Inputs, _inputFetcher!, new ImageDecoder(imageOptions.Value), _decodeSlots);
         return new ActiveModel(engine, decoder, ResultDocuments.Describe(engine), generations);
     }
 

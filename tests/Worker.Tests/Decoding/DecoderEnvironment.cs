@@ -49,7 +49,7 @@ public sealed class DecoderEnvironment
     public static InferenceEngine TwoImages { get; private set; } = null!;
 
     public static JobDecoder DecoderFor(InferenceEngine engine, ImageDecodingOptions? options = null) =>
-        new(engine.Inputs, s_fetcher!, new ImageDecoder(options ?? new ImageDecodingOptions()));
+        new(engine.Inputs, s_fetcher!, new ImageDecoder(options ?? new ImageDecodingOptions()), new SemaphoreSlim(Environment.ProcessorCount));
 
     public static ParsedJob Json(string json)
     {
