@@ -175,7 +175,7 @@ internal static class SelfCheck
             BatchSizes = buckets,
         };
         scenario.Configure(pipeline, paths);
-        var batching = new BatchingOptions { MaxBatchSize = maxBatchSize, QueueCapacity = 4 * maxBatchSize };
+        var batching = new BatchingOptions { MaxBatchSize = maxBatchSize };
         return InferenceEngine.StartAsync(pipeline, batching, cancellationToken: cancellationToken);
     }
 

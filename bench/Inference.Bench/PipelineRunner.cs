@@ -38,7 +38,7 @@ internal static class PipelineRunner
             IntraOpThreads = scenario.IntraOpThreads,
             Stages = [new StageOptions { Model = modelPath }],
         };
-        var batching = new BatchingOptions { MaxBatchSize = batchSize, QueueCapacity = 4 * batchSize };
+        var batching = new BatchingOptions { MaxBatchSize = batchSize };
         await using var engine = await InferenceEngine.StartAsync(pipeline, batching, metrics: metrics);
         var callers = Enumerable.Range(0, load.Callers).Select(caller => CallerFor(caller)).ToArray();
 

@@ -75,7 +75,6 @@ internal static class BatchingBenchmark
     {
         MaxBatchSize = maxBatchSize,
         MaxDelay = TimeSpan.FromMilliseconds(delayMilliseconds),
-        QueueCapacity = Math.Max(new BatchingOptions().QueueCapacity, 4 * maxBatchSize),
     };
 
     private static async Task InferAsync(InferenceEngine engine, InferenceItem item, CancellationToken cancellationToken)

@@ -22,7 +22,7 @@ internal static class BatchingReport
         report.AppendLine(
             Invariant($"The two-model pipeline of part 2 on the engine. Throughput: a closed loop of 2 x MaxBatchSize callers, MaxDelay 0. Latency: Poisson arrivals at one rate for every setting, ") +
             Invariant($"{N(result.OfferedPerSecond)} jobs/s (70 % of the closed-loop capacity at MaxBatchSize {defaults.MaxBatchSize}); a setting that cannot keep up shows as a completed rate below it and a large p99. ") +
-            "Batching:QueueCapacity is max(128, 4 x MaxBatchSize).")
+            "The engine queues 4 x MaxBatchSize items before a caller waits.")
             .AppendLine();
         Table(report, ["MaxBatchSize", "closed-loop jobs/s", "mean batch"],
             result.Capacities.Select(c => (IReadOnlyList<string>)[N(c.MaxBatchSize), N(c.JobsPerSecond), N(c.MeanBatchSize, 1)]));

@@ -1,10 +1,11 @@
 namespace PullWorker.CostModel.Inputs;
 
 /// <summary>
-/// The deployment as the simulator sees it. Each default says where it comes from: "sourced" (gcp.md,
-/// infra/README.md, infra/config.env.example) or "assumed" (no source; change it with a flag).
+/// The deployment as the simulator sees it. Each default says where it comes from: "sourced" (a public fact
+/// listed in docs/cost-model.md, section Sources, as S1-S15, or infra/README.md, infra/config.env.example) or
+/// "assumed" (no source; change it with a flag).
 /// The autoscaler's initialization (cool-down) period is deliberately absent: it only makes the
-/// autoscaler ignore data from initializing VMs, and the per-group Pub/Sub metric has none (gcp.md §1).
+/// autoscaler ignore data from initializing VMs, and the per-group Pub/Sub metric has none (Sources S7).
 /// </summary>
 public sealed record DeploymentInputs
 {
@@ -23,19 +24,19 @@ public sealed record DeploymentInputs
     /// <summary>Sourced (infra BACKLOG_PER_VM): single-instance assignment, messages per VM.</summary>
     public int BacklogPerVm { get; init; } = 1000;
 
-    /// <summary>Sourced (gcp.md §1, stabilizationPeriodSec default 600 s): scale-in follows the peak of this window.</summary>
+    /// <summary>Sourced (Sources S4, stabilizationPeriodSec default 600 s): scale-in follows the peak of this window (S5).</summary>
     public TimeSpan StabilizationPeriod { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Assumed: how often the autoscaler re-evaluates (Google does not document it).</summary>
     public TimeSpan AutoscalerInterval { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Sourced (metric descriptor): num_undelivered_messages is sampled every 60 s.</summary>
+    /// <summary>Sourced (Sources S3, the metric descriptor): num_undelivered_messages is sampled every 60 s.</summary>
     public TimeSpan MetricSamplePeriod { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Assumed: first sample this long after t = 0, so a burst at t = 0 waits half a period on average.</summary>
     public TimeSpan MetricSampleOffset { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Sourced bound ("not visible for up to 120 s"); each sample's delay is drawn uniformly (assumed) from [min, max].</summary>
+    /// <summary>Sourced bound (Sources S3: "not visible for up to 120 s"); each sample's delay is drawn uniformly (assumed) from [min, max].</summary>
     public TimeSpan MetricDelayMin { get; init; } = TimeSpan.Zero;
 
     /// <inheritdoc cref="MetricDelayMin"/>

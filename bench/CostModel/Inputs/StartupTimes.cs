@@ -2,7 +2,7 @@ namespace PullWorker.CostModel.Inputs;
 
 /// <summary>
 /// What a new VM goes through between its creation and its first pulled job. Sources: the driver
-/// install time is a third-party field note (gcp.md §3, ~40 s on a T4); the others are assumptions
+/// install time is a third-party field note (docs/cost-model.md, Sources S10: ~40 s on a T4); the others are assumptions
 /// sized so the total matches infra/README.md's "pulls work 3-6 min" after the VM is requested.
 /// </summary>
 public sealed record StartupTimes
@@ -10,7 +10,7 @@ public sealed record StartupTimes
     /// <summary>Assumed: COS boot to the startup script.</summary>
     public TimeSpan Boot { get; init; } = TimeSpan.FromSeconds(45);
 
-    /// <summary>Sourced (3P field note): <c>cos-extensions install gpu</c>.</summary>
+    /// <summary>Sourced (Sources S10, a third-party field note): <c>cos-extensions install gpu</c>.</summary>
     public TimeSpan GpuDriver { get; init; } = TimeSpan.FromSeconds(40);
 
     /// <summary>Assumed: ~2.5 GB compressed image (infra/README.md estimate) pulled and unpacked in-region.</summary>

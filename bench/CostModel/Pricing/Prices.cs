@@ -1,30 +1,31 @@
 namespace PullWorker.CostModel.Pricing;
 
 /// <summary>
-/// USD prices, us-central1, from gcp.md §5 (Spot prices change up to daily: check them on the day).
+/// USD prices, us-central1, from docs/cost-model.md, Sources S11-S14 (Spot prices change up to daily, S8: check
+/// them on the day).
 /// Defaults are the g2-standard-4 + 1 L4 shape that infra/ deploys.
 /// </summary>
 public sealed record Prices
 {
-    /// <summary>Sourced (gcp.md §5, SkyPilot catalog snapshot): g2-standard-4 + L4, Spot, per VM-hour.</summary>
+    /// <summary>Sourced (Sources S11, a catalog snapshot): g2-standard-4 + L4, Spot, per VM-hour.</summary>
     public decimal SpotPerVmHour { get; init; } = 0.282m;
 
-    /// <summary>Sourced (gcp.md §5): g2-standard-4 + L4, on-demand, per VM-hour.</summary>
+    /// <summary>Sourced (Sources S11): g2-standard-4 + L4, on-demand, per VM-hour.</summary>
     public decimal OnDemandPerVmHour { get; init; } = 0.707m;
 
-    /// <summary>Sourced (gcp.md §5): GCS Standard regional Class A, $0.005 per 1,000 operations.</summary>
+    /// <summary>Sourced (Sources S13): GCS Standard regional Class A, $0.005 per 1,000 operations.</summary>
     public decimal ClassAPer10KOps { get; init; } = 0.05m;
 
     /// <summary>Sourced (infra/README.md): each job writes one result object, one Class A insert.</summary>
     public int ClassAOpsPerJob { get; init; } = 1;
 
-    /// <summary>Sourced (gcp.md §5): Pub/Sub throughput, publish plus delivery, per TiB (free tier ignored).</summary>
+    /// <summary>Sourced (Sources S14): Pub/Sub throughput, publish plus delivery, per TiB (free tier ignored).</summary>
     public decimal PubSubPerTiB { get; init; } = 40m;
 
     /// <summary>Assumed: bytes billed per job message on publish and on each delivery (the 1,000-byte minimum is per request).</summary>
     public int MessageBytes { get; init; } = 1000;
 
-    /// <summary>Sourced (gcp.md §5): n1-standard-4 + T4, the alternative shape.</summary>
+    /// <summary>Sourced (Sources S12): n1-standard-4 + T4, the alternative shape.</summary>
     public static Prices T4 { get; } = new() { SpotPerVmHour = 0.227m, OnDemandPerVmHour = 0.54m };
 
     public decimal ClassAPerOp => ClassAPer10KOps / 10_000m;

@@ -14,7 +14,7 @@ public static class Report
     public static void Write(TextWriter output, CostModelOptions options)
     {
         output.WriteLine(Inputs(options));
-        output.WriteLine("1. Burst of 50,000 jobs at t = 0 (the seed's Dataflow ML test: 50,000 images)");
+        output.WriteLine("1. Burst of 50,000 jobs at t = 0 (the size of the Dataflow ML test, S15: 50,000 images)");
         output.WriteLine(Burst(options, 50_000, withDataflow: true));
         output.WriteLine("2. Burst of 2,000 jobs at t = 0");
         output.WriteLine(Burst(options, 2_000, withDataflow: false));
@@ -28,18 +28,18 @@ public static class Report
         var (d, p) = (options.Deployment, options.Prices);
         var table = new TextTable("input", "value", "source")
             .Add("per-VM throughput", $"{Format.Number(d.JobsPerSecondPerVm, "G")} jobs/s", options.ThroughputSource)
-            .Add("VM start-up", $"{d.Startup.Total.TotalSeconds} s", $"boot {d.Startup.Boot.TotalSeconds} (assumed) + driver {d.Startup.GpuDriver.TotalSeconds} (3P note) + image pull {d.Startup.ImagePull.TotalSeconds} (assumed) + model load {d.Startup.ModelLoad.TotalSeconds} (assumed)")
+            .Add("VM start-up", $"{d.Startup.Total.TotalSeconds} s", $"boot {d.Startup.Boot.TotalSeconds} (assumed) + driver {d.Startup.GpuDriver.TotalSeconds} (S10, 3P note) + image pull {d.Startup.ImagePull.TotalSeconds} (assumed) + model load {d.Startup.ModelLoad.TotalSeconds} (assumed)")
             .Add("autoscaler", $"min {d.MinVms}, max {d.MaxVms}, {d.BacklogPerVm} msgs/VM", "infra/config.env.example")
-            .Add("stabilization", $"{d.StabilizationPeriod.TotalSeconds} s", "gcp.md (API default 600 s)")
+            .Add("stabilization", $"{d.StabilizationPeriod.TotalSeconds} s", "S4 (API default 600 s)")
             .Add("autoscaler interval", $"{d.AutoscalerInterval.TotalSeconds} s", "assumed")
-            .Add("metric", $"every {d.MetricSamplePeriod.TotalSeconds} s from {d.MetricSampleOffset.TotalSeconds} s, visible after U[{d.MetricDelayMin.TotalSeconds}, {d.MetricDelayMax.TotalSeconds}] s", "gcp.md (60 s, up to 120 s); offset and uniform assumed")
+            .Add("metric", $"every {d.MetricSamplePeriod.TotalSeconds} s from {d.MetricSampleOffset.TotalSeconds} s, visible after U[{d.MetricDelayMin.TotalSeconds}, {d.MetricDelayMax.TotalSeconds}] s", "S3 (60 s, up to 120 s); offset and uniform assumed")
             .Add("in flight per VM", $"{d.InFlightPerVm} jobs, >= {d.MinimumJobLatency.TotalSeconds} s each", "infra flow control; latency assumed")
             .Add("Spot preemptions", $"{d.PreemptionsPerVmHour} per VM-hour, recreated after {d.RecreateDelay.TotalSeconds} s", "assumed")
-            .Add("VM + GPU price", $"Spot ${p.SpotPerVmHour}/h, on-demand ${p.OnDemandPerVmHour}/h", "gcp.md (catalog snapshot)")
-            .Add("GCS Class A", $"${p.ClassAPer10KOps} per 10,000 ops, {p.ClassAOpsPerJob} per job", "gcp.md; one result object per job")
-            .Add("Pub/Sub", $"${p.PubSubPerTiB}/TiB, {p.MessageBytes} B per publish and per delivery", "gcp.md; message size assumed")
+            .Add("VM + GPU price", $"Spot ${p.SpotPerVmHour}/h, on-demand ${p.OnDemandPerVmHour}/h", "S11, S12 (catalog snapshot)")
+            .Add("GCS Class A", $"${p.ClassAPer10KOps} per 10,000 ops, {p.ClassAOpsPerJob} per job", "S13; one result object per job")
+            .Add("Pub/Sub", $"${p.PubSubPerTiB}/TiB, {p.MessageBytes} B per publish and per delivery", "S14; message size assumed")
             .Add("seed", d.Seed.ToString(CultureInfo.InvariantCulture), "metric jitter and preemptions");
-        return "Inputs (flags override them; --help lists the flags)\n" + table;
+        return "Inputs (flags override them; --help lists the flags; sources S1-S15: docs/cost-model.md, section Sources)\n" + table;
     }
 
     private static string Burst(CostModelOptions options, int jobs, bool withDataflow)

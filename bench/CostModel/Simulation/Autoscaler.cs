@@ -1,7 +1,7 @@
 namespace PullWorker.CostModel.Simulation;
 
 /// <summary>
-/// The MIG autoscaler on a per-group metric with single-instance assignment (gcp.md §1): it recommends
+/// The MIG autoscaler on a per-group metric with single-instance assignment (docs/cost-model.md, Sources S1, S5): it recommends
 /// ceil(metric / assignment) VMs clamped to [min, max], and its target is the highest recommendation of
 /// the stabilization window, so scale-out is immediate and scale-in waits for the window to forget the peak.
 /// </summary>

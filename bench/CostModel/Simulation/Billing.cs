@@ -1,6 +1,6 @@
 namespace PullWorker.CostModel.Simulation;
 
-/// <summary>Compute Engine billing (gcp.md §2, §5): one-minute minimum then per second; a Spot VM preempted
+/// <summary>Compute Engine billing (docs/cost-model.md, Sources S8, S9): one-minute minimum then per second; a Spot VM preempted
 /// within its first minute is not billed.</summary>
 public static class Billing
 {

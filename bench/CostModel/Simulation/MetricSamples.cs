@@ -2,7 +2,7 @@ namespace PullWorker.CostModel.Simulation;
 
 /// <summary>
 /// num_undelivered_messages as the autoscaler sees it: a sample of backlog + unacked jobs every period,
-/// each visible only after its own delay drawn uniformly from [min, max] (gcp.md §1: "up to 120 s").
+/// each visible only after its own delay drawn uniformly from [min, max] (docs/cost-model.md, Sources S3: "up to 120 s").
 /// </summary>
 public sealed class MetricSamples(TimeSpan delayMin, TimeSpan delayMax, Random random)
 {

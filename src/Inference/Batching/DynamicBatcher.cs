@@ -10,13 +10,12 @@ namespace PullWorker.Inference.Batching;
 /// <summary>
 /// Triton-style dynamic batcher and the one device loop behind it.
 /// <list type="bullet">
-/// <item>Items wait in a bounded queue; a full queue makes the submit wait (backpressure).</item>
+/// <item>Items wait in a queue of <see cref="QueuedBatches"/> batches; beyond it a submit waits (backpressure).</item>
 /// <item>The device loop takes the first item, then fills the batch to <c>Batching:MaxBatchSize</c>, waiting at
 /// most until its first item has waited <c>Batching:MaxDelay</c>, and runs it. A busy device lets batches grow to
 /// the cap on their own.</item>
-/// <item>A batch that fails in ONNX Runtime is split in halves until the failing item is alone; it gets
-/// <c>inference_failed</c> and the others their results. If a known-good batch (the warm-up input) then fails
-/// too, the device is at fault: the engine is broken.</item>
+/// <item>A batch that fails in ONNX Runtime goes to <see cref="FailedBatchSplitter"/>, which finds the failing
+/// item and delivers the others; if the device itself is at fault, the engine is broken.</item>
 /// <item>Anything else escaping the loop also breaks the engine: every item in the batch and in the queue fails
 /// at once with <see cref="InferenceUnavailableException"/>, new submissions are refused, and
 /// <see cref="Broken"/> faults, so nothing waits for a loop that is gone.</item>
@@ -25,6 +24,14 @@ namespace PullWorker.Inference.Batching;
 /// </summary>
 internal sealed partial class DynamicBatcher : IAsyncDisposable
 {
+    /// <summary>
+    /// How many full batches the queue holds before a submit waits. Not a setting: an item waiting to join a batch
+    /// holds its memory whether it sits in this queue or in a caller awaiting room, so a larger queue bounds
+    /// nothing more. The callers set the bound (in the worker, Pub/Sub flow control); four batches only keep the
+    /// device fed while they refill the queue.
+    /// </summary>
+    internal const int QueuedBatches = 4;
+
     private readonly PipelineExecutor _executor;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -34,6 +41,7 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
     private readonly Channel<ItemSubmission> _queue;
     private readonly StagingSlot _slot;
     private readonly StagingSlot _retrySlot;
+    private readonly FailedBatchSplitter _splitter;
     private readonly CancellationTokenSource _stopCts = new();
     private readonly TaskCompletionSource _warmedUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _broken = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -49,13 +57,14 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
         _metrics = metrics;
         _maxBatchSize = Math.Min(options.MaxBatchSize, executor.MaxBatchSize);
         _maxDelay = options.MaxDelay;
-        _queue = Channel.CreateBounded<ItemSubmission>(new BoundedChannelOptions(options.QueueCapacity)
+        _queue = Channel.CreateBounded<ItemSubmission>(new BoundedChannelOptions(QueuedBatches * _maxBatchSize)
         {
             // Not single-reader: a dispose that gives up on a stuck device loop empties the queue beside it.
             FullMode = BoundedChannelFullMode.Wait,
         });
         _slot = executor.CreateStagingSlot();
         _retrySlot = executor.CreateStagingSlot();
+        _splitter = new FailedBatchSplitter(executor, _retrySlot, metrics);
         metrics.ObservePending(() => Volatile.Read(ref _queuedItems));
     }
 
@@ -332,60 +341,12 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
         try
         {
             var outputs = _executor.Run(_slot, batch.Count);
-            Deliver(batch, outputs);
+            _metrics.RecordSuccesses(ItemSubmission.DeliverAll(batch, outputs));
         }
         catch (OnnxRuntimeException ex)
         {
             LogBatchFailed(_logger, batch.Count, ex.Message);
-            bool? deviceHealthy = null;
-            Isolate([.. batch], ex, ref deviceHealthy);
-        }
-    }
-
-    private void Deliver(IReadOnlyList<ItemSubmission> items, BatchOutputs outputs)
-    {
-        var delivered = 0;
-        for (var i = 0; i < items.Count; i++)
-        {
-            delivered += items[i].Deliver(outputs, i);
-        }
-
-        _metrics.RecordSuccesses(delivered);
-    }
-
-    private void Isolate(ItemSubmission[] items, OnnxRuntimeException failure, ref bool? deviceHealthy)
-    {
-        if (items.Length == 1)
-        {
-            deviceHealthy ??= _executor.CanRunKnownGoodBatch(_retrySlot);
-            if (!deviceHealthy.Value)
-            {
-                throw new DeviceFailedException(
-                    "the device failed: a known-good batch fails too (" + failure.Message + ")", failure);
-            }
-
-            _metrics.RecordFailure(InferenceMetrics.FailureReasons.InferenceFailed);
-            items[0].FailItem(new InferenceError(
-                InferenceErrorCodes.InferenceFailed, "the model failed on this input: " + failure.Message));
-            return;
-        }
-
-        var half = items.Length / 2;
-        foreach (var part in new[] { items[..half], items[half..] })
-        {
-            try
-            {
-                for (var i = 0; i < part.Length; i++)
-                {
-                    part[i].Stage(_retrySlot, i);
-                }
-
-                Deliver(part, _executor.Run(_retrySlot, part.Length));
-            }
-            catch (OnnxRuntimeException partFailure)
-            {
-                Isolate(part, partFailure, ref deviceHealthy);
-            }
+            _splitter.Isolate(batch, ex);
         }
     }
 
@@ -403,7 +364,4 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The device loop is still inside ONNX Runtime after termination; its sessions and buffers are left allocated rather than freed under it")]
     private static partial void LogDeviceStuck(ILogger logger);
-
-    /// <summary>A known-good batch failed: the device, not an item, is at fault.</summary>
-    private sealed class DeviceFailedException(string message, Exception innerException) : Exception(message, innerException);
 }

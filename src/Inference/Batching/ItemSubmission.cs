@@ -45,7 +45,19 @@ internal sealed class ItemSubmission(InferenceItem item, long enqueuedAt, Cancel
     public void Stage(StagingSlot slot, int row) => slot.WriteRow(row, item.Inputs);
 
     /// <summary>Takes its outputs from batch row <paramref name="batchRow"/>; 1 if delivered, 0 if the owner had canceled.</summary>
-    public int Deliver(BatchOutputs outputs, int batchRow) => _result.TrySetResult(InferenceResult.Success(outputs.Row(batchRow))) ? 1 : 0;
+    private int Deliver(BatchOutputs outputs, int batchRow) => _result.TrySetResult(InferenceResult.Success(outputs.Row(batchRow))) ? 1 : 0;
+
+    /// <summary>Gives each item its row of <paramref name="outputs"/>; returns how many owners were still waiting.</summary>
+    public static int DeliverAll(IReadOnlyList<ItemSubmission> items, BatchOutputs outputs)
+    {
+        var delivered = 0;
+        for (var i = 0; i < items.Count; i++)
+        {
+            delivered += items[i].Deliver(outputs, i);
+        }
+
+        return delivered;
+    }
 
     /// <summary>It broke the model on its own: a job-level error.</summary>
     public void FailItem(InferenceError error) => _result.TrySetResult(InferenceResult.Failure(error.Code, error.Message));

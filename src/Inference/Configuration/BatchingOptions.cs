@@ -14,10 +14,4 @@ public sealed class BatchingOptions
     /// arrival. Default 0: as in Triton, a free device takes whatever is queued at once.
     /// </summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.Zero;
-
-    /// <summary>
-    /// Items (or blocks, each counting once) that may wait before callers are pushed back (their submit awaits).
-    /// Default 128 (about twice the items of the two batches in flight at the default MaxBatchSize).
-    /// </summary>
-    public int QueueCapacity { get; set; } = 128;
 }

@@ -21,11 +21,6 @@ public sealed class BatchingOptionsValidator : IValidateOptions<BatchingOptions>
             failures.Add($"{B}:MaxDelay must be between 00:00:00 and 00:00:10, got {options.MaxDelay}");
         }
 
-        if (options.QueueCapacity < 1)
-        {
-            failures.Add($"{B}:QueueCapacity must be >= 1, got {options.QueueCapacity}");
-        }
-
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

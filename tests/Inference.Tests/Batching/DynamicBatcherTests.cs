@@ -143,10 +143,53 @@ public sealed class DynamicBatcherTests
     [Test]
     public async Task Dispose_ItemsQueued_AllFinishBeforeDisposeReturns()
     {
-        var engine = await Pipelines.StartAsync(ChainPipeline.Options(), new BatchingOptions { MaxBatchSize = 2 });
+        // 10 items fit the queue of four batches of 4, so every submit is queued before dispose starts.
+        var engine = await Pipelines.StartAsync(ChainPipeline.Options(), new BatchingOptions { MaxBatchSize = 4 });
         var pending = Enumerable.Range(0, 10).Select(i => engine.InferAsync(ChainItem(ChainPipeline.DistinctRow(i)), CancellationToken.None).AsTask()).ToArray();
         await engine.DisposeAsync().AsTask().DefaultTimeout();
         Assert.That(pending.Select(t => t.IsCompletedSuccessfully && t.Result.IsSuccess), Has.All.True);
+    }
+
+    [Test]
+    public async Task Submit_BeyondFourQueuedBatches_WaitsForRoomAndIsRefusedAtShutdown()
+    {
+        var engine = await Pipelines.StartAsync(ChainPipeline.Options(), new BatchingOptions { MaxBatchSize = 2 });
+        var deviceHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var release = new ManualResetEventSlim();
+        engine.Batcher.BeforeBatch = _ =>
+        {
+            deviceHeld.TrySetResult();
+            release.Wait(TaskTimeouts.Default);
+        };
+
+        Task? disposing = null;
+        try
+        {
+            var inHand = engine.InferAsync(ChainItem(ChainPipeline.DistinctRow(0)), CancellationToken.None).AsTask();
+            await deviceHeld.Task.DefaultTimeout();
+
+            // The device holds one item; the queue takes 4 x MaxBatchSize = 8 more, the ninth caller waits for room.
+            var queued = Enumerable.Range(1, 8).Select(i => engine.InferAsync(ChainItem(ChainPipeline.DistinctRow(i)), CancellationToken.None).AsTask()).ToArray();
+            var waiting = engine.InferAsync(ChainItem(ChainPipeline.DistinctRow(9)), CancellationToken.None).AsTask();
+
+            // Shutting down refuses the caller still waiting for room at once, while the device is still held.
+            disposing = engine.DisposeAsync().AsTask();
+            Assert.That(async () => await waiting.DefaultTimeout(), Throws.InstanceOf<InferenceUnavailableException>().With.Message.Contains("shutting down"));
+            var queuedDoneWhileHeld = queued.Count(item => item.IsCompleted);
+            release.Set();
+            var results = await Task.WhenAll(queued.Prepend(inHand)).DefaultTimeout();
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(queuedDoneWhileHeld, Is.Zero);
+                Assert.That(results.Select(result => result.IsSuccess), Has.All.True, "the item in hand and the 8 queued ones run");
+            });
+        }
+        finally
+        {
+            release.Set();
+            await (disposing ?? engine.DisposeAsync().AsTask()).DefaultTimeout();
+        }
     }
 
     [Test]

@@ -35,13 +35,13 @@ public sealed class OptionsValidationTests
     }
 
     [Test]
-    public void Batching_ZeroBatchAndCapacity_FailuresNameFullKeys()
+    public void Batching_ZeroBatchAndNegativeDelay_FailuresNameFullKeys()
     {
-        var result = new BatchingOptionsValidator().Validate(null, new BatchingOptions { MaxBatchSize = 0, QueueCapacity = 0 });
+        var result = new BatchingOptionsValidator().Validate(null, new BatchingOptions { MaxBatchSize = 0, MaxDelay = TimeSpan.FromMilliseconds(-1) });
         Assert.That(result.Failures, Is.EquivalentTo(new[]
         {
             "Batching:MaxBatchSize must be >= 1, got 0",
-            "Batching:QueueCapacity must be >= 1, got 0",
+            "Batching:MaxDelay must be between 00:00:00 and 00:00:10, got -00:00:00.0010000",
         }));
     }
 
