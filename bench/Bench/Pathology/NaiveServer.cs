@@ -4,7 +4,7 @@ using PullWorker.Bench.Infrastructure;
 namespace PullWorker.Bench.Pathology;
 
 /// <summary>
-/// The pattern the seed measured, as a thread-pool web server runs it: one request per job, no batching, model A
+/// The pattern the Recruit Data Blog measured (docs/architecture.md), as a thread-pool web server runs it: one request per job, no batching, model A
 /// and model B in two shared sessions guarded by a lock each, and A's output brought back to the host and
 /// reshaped by a managed copy before B. Concurrent requests interleave between the two sessions.
 /// </summary>

@@ -8,7 +8,7 @@ namespace PullWorker.Bench.Pathology;
 
 /// <summary>
 /// Part 2: the two-model pipeline under a constant offered load at 50, 80 and 95 % of each variant's own
-/// capacity, (a) as stages of one engine (batched, reshape inside the graph) and (b) as the seed's naive server.
+/// capacity, (a) as stages of one engine (batched, reshape inside the graph) and (b) as the blog's naive server.
 /// The variants alternate at each load level so both see the same machine.
 /// </summary>
 internal static class PathologyBenchmark
@@ -73,7 +73,7 @@ internal static class PathologyBenchmark
             Print(EngineAtNaiveRates, sameRatePoints[^1]);
         }
 
-        // The seed's own experiment: N concurrent users, each sending its next request when the last returns.
+        // The blog's own experiment: N concurrent users, each sending its next request when the last returns.
         var users = new List<UsersPoint>();
         foreach (var count in ConcurrentUsers)
         {

@@ -14,7 +14,7 @@ internal static class PathologyReport
     public static void Write(StringBuilder report, Measured<PathologyResult> measured, string directory)
     {
         var result = measured.Result;
-        report.AppendLine("## 2. The seed's pathology, measured").AppendLine();
+        report.AppendLine("## 2. The interleaving pathology (the Recruit Data Blog's, docs/architecture.md), measured").AppendLine();
         Measured(report, measured.Machine);
         report.AppendLine(
             "Model A (conv 3->32 -> conv 32->64, output [N, 64, 32, 32]) -> reshape to [N, 256, 16, 16] -> model B (conv 256->128 -> pool -> dense), about 0.19 GFLOP per job, " +
@@ -44,12 +44,12 @@ internal static class PathologyReport
             Invariant($"Worst p90/p50 over the three loads: {engine.Name} {N(engineWorst, 2)}, {naive.Name} {N(naiveWorst, 2)}. ") +
             Invariant($"Capacity: {engine.Name} {N(engine.CapacityPerSecond)} jobs/s against {N(naive.CapacityPerSecond)} jobs/s ({N(engine.CapacityPerSecond / naive.CapacityPerSecond, 2)}x). ") +
             "On this CPU-only machine the shared resource is the two cores rather than a GPU: when requests interleave, A and B run at the same time and each takes both cores' intra-op threads, " +
-            "and a request that finished A queues again behind later requests at B, which is the seed's mechanism.")
+            "and a request that finished A queues again behind later requests at B, which is the mechanism the blog describes.")
             .AppendLine();
         report.AppendLine(CultureInfo.InvariantCulture, $"![latency percentiles against offered load]({Chart})").AppendLine();
         report.AppendLine(
-            "The seed's own test, closed loop: N users each send their next request when the last returns (Locust). By Little's law mean latency = N / throughput; " +
-            "the seed's symptom is latency far above one request's time and uneven across requests (p90/p50).")
+            "The blog's own test, closed loop: N users each send their next request when the last returns (Locust). By Little's law mean latency = N / throughput; " +
+            "the blog's symptom is latency far above one request's time and uneven across requests (p90/p50).")
             .AppendLine();
         Table(report, ["users", "(a) jobs/s", "(a) p50 ms", "(a) p90 ms", "(a) p99 ms", "(a) p90/p50", "(b) jobs/s", "(b) p50 ms", "(b) p90 ms", "(b) p99 ms", "(b) p90/p50"],
             result.Users.Select(u => (IReadOnlyList<string>)

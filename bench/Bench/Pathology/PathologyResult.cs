@@ -5,7 +5,7 @@ namespace PullWorker.Bench.Pathology;
 /// <summary>Part 2: each variant's measured capacity and its latencies at fractions of it.</summary>
 internal sealed record PathologyResult(IReadOnlyList<VariantResult> Variants, IReadOnlyList<UsersPoint> Users, int NaiveThreadPoolMinimum);
 
-/// <summary>Both variants under the same number of concurrent closed-loop users (the seed's Locust test).</summary>
+/// <summary>Both variants under the same number of concurrent closed-loop users (the blog's Locust test).</summary>
 internal sealed record UsersPoint(int Users, ClosedLoopResult Engine, ClosedLoopResult Naive);
 
 internal sealed record VariantResult(string Name, string Description, double CapacityPerSecond, IReadOnlyList<LoadPoint> Points);

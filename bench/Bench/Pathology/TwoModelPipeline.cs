@@ -5,7 +5,7 @@ using PullWorker.Inference.Tensors;
 namespace PullWorker.Bench.Pathology;
 
 /// <summary>
-/// The seed's shape of pipeline: model A (a feature extractor) whose output is reshaped for model B (a head), as
+/// The shape of pipeline the Recruit Data Blog measured (docs/architecture.md): model A (a feature extractor) whose output is reshaped for model B (a head), as
 /// when two repositories' models are chained. About 0.19 GFLOP per job:
 /// A: <c>image</c> [N, 3, 32, 32] -> conv 3->32 -> conv 32->64 -> <c>features</c> [N, 64, 32, 32];
 /// reshape to [N, 256, 16, 16]; B: conv 256->128 -> global average pool -> dense -> <c>scores</c> [N, 10].

@@ -49,7 +49,7 @@ internal static class ReportWriter
             .AppendLine();
 
         Section(report, throughput, "1. Throughput and overhead", m => ThroughputReport.Write(report, m));
-        Section(report, pathology, "2. The seed's pathology", m => PathologyReport.Write(report, m, directory));
+        Section(report, pathology, "2. The interleaving pathology", m => PathologyReport.Write(report, m, directory));
         Section(report, batching, "3. Batching curve", m => BatchingReport.Write(report, m, directory));
         Section(report, backlog, "4. Memory under backlog", m => BacklogReport.Write(report, m, directory));
         Section(report, coldStart, "5. Cold start", m => ColdStartReport.Write(report, m));
