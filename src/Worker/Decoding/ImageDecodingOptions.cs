@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace PullWorker.Worker.Decoding;
 
 /// <summary>Limits on decoding job images (configuration section <c>Decoding</c>).</summary>
@@ -10,5 +12,6 @@ public sealed class ImageDecodingOptions
     /// ones get <c>too_large</c>. Guards against decompression bombs: a few KB of PNG can claim gigapixels. Default
     /// 40,000,000 (a 40 MP photo, 160 MB while decoding).
     /// </summary>
+    [Range(typeof(long), "1", "9223372036854775807", ErrorMessage = "Decoding:MaxImagePixels must be at least 1")]
     public long MaxImagePixels { get; set; } = 40_000_000;
 }

@@ -24,8 +24,8 @@ public static class WorkerServiceCollectionExtensions
         services.AddValidatedOptions<SubscriberOptions, SubscriberOptionsValidator>(configuration, SubscriberOptions.Section);
         services.AddOptions<ShutdownOptions>().Bind(configuration.GetSection(ShutdownOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<JobParserOptions>().Bind(configuration.GetSection(JobParserOptions.SectionName));
-        services.AddOptions<ImageDecodingOptions>().Bind(configuration.GetSection(ImageDecodingOptions.SectionName));
+        services.AddOptions<JobParserOptions>().Bind(configuration.GetSection(JobParserOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ImageDecodingOptions>().Bind(configuration.GetSection(ImageDecodingOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddInferenceOptions(configuration);
         services.AddCloudStorage(configuration);
 
