@@ -2,8 +2,8 @@ namespace PullWorker.Worker.Storage;
 
 /// <summary>
 /// Retries an idempotent Cloud Storage operation that failed transiently (<see cref="StorageErrors.IsTransient"/>),
-/// each attempt bounded by <see cref="StorageOptions.RequestTimeout"/>, with exponential backoff and full jitter
-/// between <see cref="StorageOptions.RetryBaseDelay"/> and <see cref="StorageOptions.RetryMaxDelay"/>. After
+/// each attempt bounded by <see cref="StorageOptions.RequestTimeout"/> (on the injected clock), with exponential
+/// backoff, each delay jittered to 50-100 %, between <see cref="StorageOptions.RetryBaseDelay"/> and <see cref="StorageOptions.RetryMaxDelay"/>. After
 /// <see cref="StorageOptions.RetryAttempts"/> retries the last failure propagates.
 /// </summary>
 public sealed class TransientRetry(StorageOptions options, TimeProvider time)
@@ -18,8 +18,8 @@ public sealed class TransientRetry(StorageOptions options, TimeProvider time)
         var delay = options.RetryBaseDelay;
         for (var retry = 0; ; retry++)
         {
-            using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            attemptCts.CancelAfter(attemptTimeout);
+            using var timeout = new CancellationTokenSource(attemptTimeout, time);
+            using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
             try
             {
                 return await attempt(attemptCts.Token);
@@ -28,7 +28,7 @@ public sealed class TransientRetry(StorageOptions options, TimeProvider time)
             {
                 if (retry >= options.RetryAttempts)
                 {
-                    throw new TimeoutException($"a Cloud Storage request took longer than {options.RequestTimeout} (Storage:RequestTimeout)", e);
+                    throw new TimeoutException($"a Cloud Storage request took longer than {attemptTimeout} (Storage:RequestTimeout)", e);
                 }
             }
             catch (Exception e) when (retry < options.RetryAttempts && StorageErrors.IsTransient(e) && !cancellationToken.IsCancellationRequested)
@@ -40,7 +40,7 @@ public sealed class TransientRetry(StorageOptions options, TimeProvider time)
         }
     }
 
-    // Full jitter: concurrent writers that failed together do not retry together.
+    // Jitter: concurrent writers that failed together do not retry together.
 #pragma warning disable CA5394 // Not security-relevant: spreads retries in time.
     private static TimeSpan Jittered(TimeSpan delay) => TimeSpan.FromTicks((long)(delay.Ticks * (0.5 + (Random.Shared.NextDouble() / 2))));
 #pragma warning restore CA5394

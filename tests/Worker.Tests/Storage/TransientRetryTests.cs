@@ -17,6 +17,39 @@ public sealed class TransientRetryTests
 
     [Test]
     [CancelAfter(10_000)]
+    public async Task Run_EveryAttemptHangs_TimesOutOnTheClockAndSaysWhichKey(CancellationToken cancellationToken)
+    {
+        var clock = new FakeTimeProvider();
+        var attempts = 0;
+        var retry = new TransientRetry(
+            new StorageOptions { RetryAttempts = 1, RetryBaseDelay = Options.RetryBaseDelay, RetryMaxDelay = Options.RetryMaxDelay, RequestTimeout = Options.RequestTimeout },
+            clock);
+
+        var running = retry.RunAsync(
+            async token =>
+            {
+                attempts++;
+                await Task.Delay(Timeout.InfiniteTimeSpan, token);
+                return "never";
+            },
+            cancellationToken);
+        while (!running.IsCompleted)
+        {
+            // Past one attempt's timeout or one backoff each step; no real time passes for either.
+            clock.Advance(TimeSpan.FromMinutes(10));
+            await Task.Delay(1, cancellationToken);
+        }
+
+        var error = Assert.ThrowsAsync<TimeoutException>(() => running);
+        Assert.Multiple(() =>
+        {
+            Assert.That(attempts, Is.EqualTo(2), "the first attempt and one retry");
+            Assert.That(error!.Message, Does.Contain("Storage:RequestTimeout"));
+        });
+    }
+
+    [Test]
+    [CancelAfter(10_000)]
     public async Task Run_TransientThenSuccess_RetriesAfterBackoffOnTheClock(CancellationToken cancellationToken)
     {
         var clock = new FakeTimeProvider();
