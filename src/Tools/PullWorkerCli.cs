@@ -47,7 +47,7 @@ public static class PullWorkerCli
     {
         OperationCanceledException => null,
         Google.GoogleApiException e => e.Message,
-        ObjectTooLargeException e => e.Message,
+        Results.ResultTooLargeException e => e.Message,
         RpcException e => $"Pub/Sub: {e.Status.StatusCode}: {e.Status.Detail}",
         ArgumentException e => e.Message,
         FileNotFoundException e => e.Message,

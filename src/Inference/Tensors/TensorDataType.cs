@@ -32,22 +32,6 @@ public static class TensorDataTypes
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 
-    /// <summary>Parses a contract dtype name; false for anything else.</summary>
-    public static bool TryParseContractName(string name, out TensorDataType type)
-    {
-        foreach (var candidate in Enum.GetValues<TensorDataType>())
-        {
-            if (candidate.ToContractName() == name && candidate != TensorDataType.String)
-            {
-                type = candidate;
-                return true;
-            }
-        }
-
-        type = default;
-        return false;
-    }
-
     /// <summary>Bytes per element; strings have no fixed size and report 0.</summary>
     public static int ElementSize(this TensorDataType type) => type switch
     {

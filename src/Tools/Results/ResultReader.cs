@@ -84,7 +84,7 @@ public sealed class ResultReader(StorageClient storage)
                 var size = (long)(item.Size ?? 0);
                 if (size > MaxResultBytes)
                 {
-                    throw new ObjectTooLargeException(new GcsUri(item.Bucket, item.Name), size, MaxResultBytes);
+                    throw new ResultTooLargeException(new GcsUri(item.Bucket, item.Name), size, MaxResultBytes);
                 }
 
                 using var buffer = new MemoryStream((int)size);

@@ -30,7 +30,7 @@ public static class PublishWindow
         finally
         {
             // Whatever happened, every publish already started finishes before the window is disposed.
-            await Task.WhenAll(pending).ContinueWith(_ => { }, TaskScheduler.Default);
+            await ((Task)Task.WhenAll(pending)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         return await Task.WhenAll(pending);

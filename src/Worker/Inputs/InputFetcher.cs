@@ -101,7 +101,9 @@ public sealed class InputFetcher : IDisposable
             var size = (long)(metadata.Size ?? 0);
             if (size > _maxBytes)
             {
-                return TooLarge(inputName, new ObjectTooLargeException(source, size, _maxBytes));
+                return InputFetchResult.Failed(
+                    JobErrorCode.TooLarge,
+                    string.Create(CultureInfo.InvariantCulture, $"input '{inputName}': {source} is {size} bytes; the limit is {_maxBytes} (Storage:MaxInputBytes)"));
             }
 
             var download = new DownloadObjectOptions { Generation = metadata.Generation };
@@ -134,8 +136,4 @@ public sealed class InputFetcher : IDisposable
             }
         }
     }
-
-    private static InputFetchResult TooLarge(string inputName, ObjectTooLargeException e) => InputFetchResult.Failed(
-        JobErrorCode.TooLarge,
-        string.Create(CultureInfo.InvariantCulture, $"input '{inputName}': {e.Message} (Storage:MaxInputBytes)"));
 }

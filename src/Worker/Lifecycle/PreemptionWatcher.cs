@@ -44,7 +44,7 @@ public sealed partial class PreemptionWatcher(
                 // The metadata server is local and rarely fails, and a held request may be cut: keep watching
                 // rather than lose the notice (or, worse, stop a healthy worker).
                 LogWatchFailed(logger, e.Message);
-                await Task.Delay(RetryDelay, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.Delay(RetryDelay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }

@@ -62,7 +62,8 @@ public sealed class CloudLoggingFormatter() : ConsoleFormatter(FormatterName)
         {
             case null: json.WriteNull(key); break;
             case bool b: json.WriteBoolean(key, b); break;
-            case int or long or short or byte or uint or ulong or ushort:
+            case ulong u: json.WriteNumber(key, u); break;
+            case int or long or short or byte or uint or ushort:
                 json.WriteNumber(key, Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)); break;
             case double or float or decimal:
                 var d = Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);

@@ -9,9 +9,6 @@ public static class StorageErrors
     public static bool IsNotFound(Exception exception) =>
         exception is GoogleApiException { HttpStatusCode: HttpStatusCode.NotFound };
 
-    public static bool IsPreconditionFailed(Exception exception) =>
-        exception is GoogleApiException { HttpStatusCode: HttpStatusCode.PreconditionFailed };
-
     public static bool IsForbidden(Exception exception) =>
         exception is GoogleApiException { HttpStatusCode: HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized };
 
@@ -23,6 +20,6 @@ public static class StorageErrors
         _ => false,
     };
 
-    public static bool IsTransientStatus(HttpStatusCode status) =>
+    private static bool IsTransientStatus(HttpStatusCode status) =>
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
 }
