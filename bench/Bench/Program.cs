@@ -1,8 +1,8 @@
 using PullWorker.Bench;
 using PullWorker.Bench.Backlog;
 using PullWorker.Bench.Batching;
-using PullWorker.Bench.Layouts;
 using PullWorker.Bench.ColdStart;
+using PullWorker.Bench.Layouts;
 using PullWorker.Bench.Pathology;
 using PullWorker.Bench.Reporting;
 using PullWorker.Bench.ResultWrites;

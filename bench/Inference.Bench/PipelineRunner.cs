@@ -1,5 +1,5 @@
-using System.Diagnostics.Metrics;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using PullWorker.Inference.Batching;
 using PullWorker.Inference.Configuration;
 using PullWorker.Inference.Tensors;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Grpc.Core;
-using PullWorker.Worker.Storage;
 using PullWorker.Tools.Demo;
 using PullWorker.Tools.Results;
 using PullWorker.Tools.Submit;

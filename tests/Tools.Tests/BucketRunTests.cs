@@ -1,5 +1,3 @@
-using System.Globalization;
-using Encoding = System.Text.Encoding;
 using System.Text.Json;
 using Google.Cloud.PubSub.V1;
 using Grpc.Net.Client;
@@ -10,11 +8,11 @@ using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
 using PullWorker.Tools.Demo;
 using PullWorker.Tools.Results;
-using PullWorker.Tools.Shared;
 using PullWorker.Tools.Submit;
 using PullWorker.Worker.Hosting;
 using PullWorker.Worker.Storage;
 using SkiaSharp;
+using Encoding = System.Text.Encoding;
 
 namespace PullWorker.Tools.Tests;
 
@@ -74,9 +72,9 @@ public sealed class BucketRunTests
         configuration["Batching:MaxBatchSize"] = "64";
         await using var app = WorkerHost.Build([], config => config.AddInMemoryCollection(configuration));
         await app.StartAsync(cancellationToken);
-        using var storage = CliStorage.Create(deployment.Emulator.StorageEmulatorHost);
+        using var storage = StorageServiceCollectionExtensions.CreateClient(new StorageOptions(), deployment.Emulator.StorageEmulatorHost);
         using var console = new TestConsole();
-        var waited = await new ResultWatch(console.Console, new ResultReader(storage.Client), TimeProvider.System).WaitAsync(
+        var waited = await new ResultWatch(console.Console, new ResultReader(storage), TimeProvider.System).WaitAsync(
             GcsUri.Parse(deployment.ResultsUri), await ResultExpectation.ReadManifestAsync(manifest, cancellationToken),
             TimeSpan.FromMinutes(4), TimeSpan.FromMilliseconds(250), cancellationToken);
         await app.StopAsync(cancellationToken);
@@ -130,8 +128,8 @@ public sealed class BucketRunTests
         await deployment.UploadAsync(LocalDeployment.ResultsBucket, "out/img-1.jpg.json", Result("img-1.jpg", ok: false), cancellationToken);
         var batch = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Result("img-2.jpg", ok: true)) + "\n" + Encoding.UTF8.GetString(Result("img-3.jpg", ok: true)) + "\n");
         await deployment.UploadAsync(LocalDeployment.ResultsBucket, "out/batches/20261207T100000.000Z-aa-00000001.jsonl", batch, cancellationToken);
-        using var storage = CliStorage.Create(deployment.Emulator.StorageEmulatorHost);
-        var done = await new ResultReader(storage.Client).IdsAsync(GcsUri.Parse(deployment.ResultsUri), cancellationToken);
+        using var storage = StorageServiceCollectionExtensions.CreateClient(new StorageOptions(), deployment.Emulator.StorageEmulatorHost);
+        var done = await new ResultReader(storage).IdsAsync(GcsUri.Parse(deployment.ResultsUri), cancellationToken);
 
         var outcome = await SubmitAsync(deployment, glob: "*.jpg", manifest: null, done, cancellationToken);
         var messages = await PullAllAsync(deployment, check, 6, cancellationToken);
@@ -154,12 +152,12 @@ public sealed class BucketRunTests
         await deployment.UploadAsync(LocalDeployment.ResultsBucket, "out/b.json", Result("b", ok: false), cancellationToken);
         await deployment.UploadAsync(LocalDeployment.ResultsBucket, "out/c.json", Result("c", ok: true), cancellationToken);
         await deployment.UploadAsync(LocalDeployment.ResultsBucket, "out/from-an-earlier-run.json", Result("from-an-earlier-run", ok: true), cancellationToken);
-        using var storage = CliStorage.Create(deployment.Emulator.StorageEmulatorHost);
+        using var storage = StorageServiceCollectionExtensions.CreateClient(new StorageOptions(), deployment.Emulator.StorageEmulatorHost);
         using var console = new TestConsole();
         var clock = new FakeTimeProvider(Published);
         var prefix = GcsUri.Parse(deployment.ResultsUri);
 
-        var waiting = new ResultWatch(console.Console, new ResultReader(storage.Client), clock).WaitAsync(
+        var waiting = new ResultWatch(console.Console, new ResultReader(storage), clock).WaitAsync(
             prefix, ResultExpectation.Of(["a", "b", "c", "d", "e"]), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(5), cancellationToken);
         while (!waiting.IsCompleted)
         {
@@ -191,11 +189,11 @@ public sealed class BucketRunTests
         await using var deployment = await LocalDeployment.CreateAsync("count", cancellationToken);
         await deployment.UploadAsync(LocalDeployment.ResultsBucket, "out/a.json", Result("a", ok: true), cancellationToken);
         await deployment.UploadAsync(LocalDeployment.ResultsBucket, "out/b.json", Result("b", ok: true), cancellationToken);
-        using var storage = CliStorage.Create(deployment.Emulator.StorageEmulatorHost);
+        using var storage = StorageServiceCollectionExtensions.CreateClient(new StorageOptions(), deployment.Emulator.StorageEmulatorHost);
         using var console = new TestConsole();
         var clock = new FakeTimeProvider(Published);
 
-        var outcome = await new ResultWatch(console.Console, new ResultReader(storage.Client), clock).WaitAsync(
+        var outcome = await new ResultWatch(console.Console, new ResultReader(storage), clock).WaitAsync(
             GcsUri.Parse(deployment.ResultsUri), ResultExpectation.Of(2), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(5), cancellationToken);
 
         Assert.Multiple(() =>
@@ -209,9 +207,9 @@ public sealed class BucketRunTests
     private static async Task<BucketSubmissionResult> SubmitAsync(
         LocalDeployment deployment, string? glob, string? manifest, IReadOnlySet<string> skip, CancellationToken cancellationToken)
     {
-        using var storage = CliStorage.Create(deployment.Emulator.StorageEmulatorHost);
+        using var storage = StorageServiceCollectionExtensions.CreateClient(new StorageOptions(), deployment.Emulator.StorageEmulatorHost);
         using var console = new TestConsole();
-        var jobs = new BucketJobs(storage.Client, GcsUri.Parse($"gs://{LocalDeployment.InputsBucket}/{Prefix}"), "image", glob, skip);
+        var jobs = new BucketJobs(storage, GcsUri.Parse($"gs://{LocalDeployment.InputsBucket}/{Prefix}"), "image", glob, skip);
         var outcome = await new BucketSubmission(console.Console, deployment.Emulator.PubSubEmulatorHost)
             .SubmitAsync(deployment.Topic, jobs, manifest, cancellationToken);
         BucketSubmissionReport.Write(console.Console, deployment.Topic, manifest, outcome);

@@ -1,7 +1,6 @@
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
 using PullWorker.Tools.Demo;
-using PullWorker.Worker.Options;
 
 namespace PullWorker.Tools.Tests;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Google.Cloud.Storage.V1;
 using PullWorker.Emulator;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
@@ -17,7 +18,7 @@ public sealed class ResultsReportTests
     private static readonly ModelInfo Model = new("demo", new string('0', 64));
 
     private EmulatorServer _emulator = null!;
-    private CliStorage _storage = null!;
+    private StorageClient _storage = null!;
     private string _directory = string.Empty;
 
     [SetUp]
@@ -26,7 +27,7 @@ public sealed class ResultsReportTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         _emulator = await EmulatorServer.StartAsync(EmulatorOptions.DynamicPorts, timeout.Token);
         _emulator.Storage.CreateBucket(Bucket);
-        _storage = CliStorage.Create(_emulator.StorageEmulatorHost);
+        _storage = StorageServiceCollectionExtensions.CreateClient(new StorageOptions(), _emulator.StorageEmulatorHost);
         _directory = Directory.CreateTempSubdirectory("pullworker-results-test-").FullName;
     }
 
@@ -57,7 +58,7 @@ public sealed class ResultsReportTests
         await UploadAsync("other/batch/99.json", "{}"u8.ToArray(), cancellationToken);
         using var console = new TestConsole();
 
-        var set = await new ResultsReport(console.Console, new ResultReader(_storage.Client))
+        var set = await new ResultsReport(console.Console, new ResultReader(_storage))
             .RunAsync(GcsUri.Parse($"gs://{Bucket}/run/"), _directory, cancellationToken);
 
         var statistics = set.Statistics;
@@ -90,7 +91,7 @@ public sealed class ResultsReportTests
         await UploadAsync("run/job-05.json", Encoding.UTF8.GetBytes(Result("job-05", "m5", 1)), cancellationToken);
         using var console = new TestConsole();
 
-        var set = await new ResultsReport(console.Console, new ResultReader(_storage.Client))
+        var set = await new ResultsReport(console.Console, new ResultReader(_storage))
             .RunAsync(GcsUri.Parse($"gs://{Bucket}/run/"), null, cancellationToken);
 
         Assert.Multiple(() =>
@@ -122,7 +123,7 @@ public sealed class ResultsReportTests
             Published.AddMilliseconds(10 * attempt), attempt).ToUtf8Json());
 
     private Task<Google.Apis.Storage.v1.Data.Object> UploadAsync(string name, byte[] content, CancellationToken cancellationToken) =>
-        _storage.Client.UploadObjectAsync(Bucket, name, "application/json", new MemoryStream(content), cancellationToken: cancellationToken);
+        _storage.UploadObjectAsync(Bucket, name, "application/json", new MemoryStream(content), cancellationToken: cancellationToken);
 
     private byte[] ObjectBytes(string name) =>
         _emulator.Storage.TryGetObject(Bucket, name, out var stored) ? stored.Data.ToArray() : throw new AssertionException($"no object {name}");

@@ -2,7 +2,6 @@ using Google.Cloud.PubSub.V1;
 using Grpc.Net.Client;
 using PullWorker.Emulator;
 using PullWorker.Jobs.Parsing;
-using PullWorker.Worker.Messaging;
 using PullWorker.Tools.Demo;
 using PullWorker.Tools.Submit;
 using SkiaSharp;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using PullWorker.Bench.Reporting;
 using static System.FormattableString;

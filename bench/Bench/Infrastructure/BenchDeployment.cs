@@ -1,7 +1,7 @@
+using Google.Api.Gax;
 using Google.Cloud.PubSub.V1;
 using Google.Protobuf;
 using PullWorker.Emulator;
-using Google.Api.Gax;
 using PullWorker.Worker.Messaging;
 
 namespace PullWorker.Bench.Infrastructure;

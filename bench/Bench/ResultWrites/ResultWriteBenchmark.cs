@@ -4,7 +4,6 @@ using Google.Cloud.Storage.V1;
 using Microsoft.Extensions.Logging.Abstractions;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
-using PullWorker.Worker.Options;
 using PullWorker.Worker.ResultStorage;
 using PullWorker.Worker.Storage;
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using PullWorker.Inference.Configuration;
 using PullWorker.Inference.Devices;

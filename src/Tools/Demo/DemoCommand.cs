@@ -1,6 +1,5 @@
-using PullWorker.Jobs.Results;
 using System.CommandLine;
-using PullWorker.Worker.Options;
+using PullWorker.Jobs.Results;
 using Spectre.Console;
 
 namespace PullWorker.Tools.Demo;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PullWorker.Emulator;
@@ -7,11 +6,11 @@ using PullWorker.Inference.Stages;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
 using PullWorker.Tools.Results;
-using PullWorker.Worker.Options;
 using PullWorker.Tools.Shared;
 using PullWorker.Worker.Hosting;
 using PullWorker.Worker.Messaging;
 using PullWorker.Worker.Pipeline;
+using PullWorker.Worker.Storage;
 using Spectre.Console;
 
 namespace PullWorker.Tools.Demo;
@@ -154,8 +153,8 @@ public sealed class DemoRunner(DemoSettings settings, IAnsiConsole console, Time
 
     private static async Task UploadSamplesAsync(EmulatorServer emulator, IReadOnlyList<SampleImage> samples, CancellationToken cancellationToken)
     {
-        using var storage = CliStorage.Create(emulator.StorageEmulatorHost);
-        await Task.WhenAll(samples.Select(sample => storage.Client.UploadObjectAsync(
+        using var storage = StorageServiceCollectionExtensions.CreateClient(new StorageOptions(), emulator.StorageEmulatorHost);
+        await Task.WhenAll(samples.Select(sample => storage.UploadObjectAsync(
             DemoNames.InputsBucket,
             DemoNames.SamplesPrefix + sample.FileName,
             sample.ContentType,

@@ -1,5 +1,4 @@
 using PullWorker.Jobs.Results;
-using PullWorker.Worker.Options;
 
 namespace PullWorker.Tools.Demo;
 

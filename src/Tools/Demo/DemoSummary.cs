@@ -1,6 +1,5 @@
 using PullWorker.Jobs.Results;
 using PullWorker.Tools.Shared;
-using PullWorker.Worker.Options;
 
 namespace PullWorker.Tools.Demo;
 

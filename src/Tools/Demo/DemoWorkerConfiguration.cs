@@ -1,7 +1,6 @@
-using PullWorker.Jobs.Results;
 using System.Globalization;
 using PullWorker.Emulator;
-using PullWorker.Worker.Options;
+using PullWorker.Jobs.Results;
 
 namespace PullWorker.Tools.Demo;
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Google.Cloud.Storage.V1;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
-using PullWorker.Worker.Storage;
 using StorageObject = Google.Apis.Storage.v1.Data.Object;
 
 namespace PullWorker.Tools.Results;

@@ -1,6 +1,5 @@
 using PullWorker.Jobs;
 using PullWorker.Tools.Shared;
-using PullWorker.Worker.Storage;
 using Spectre.Console;
 
 namespace PullWorker.Tools.Results;

@@ -1,7 +1,6 @@
-using PullWorker.Jobs;
 using System.Globalization;
+using PullWorker.Jobs;
 using PullWorker.Tools.Shared;
-using PullWorker.Worker.Storage;
 using Spectre.Console;
 
 namespace PullWorker.Tools.Results;

@@ -1,7 +1,6 @@
-using PullWorker.Jobs;
 using System.CommandLine;
+using PullWorker.Jobs;
 using PullWorker.Worker.Storage;
-using PullWorker.Tools.Shared;
 using Spectre.Console;
 
 namespace PullWorker.Tools.Results;
@@ -91,20 +90,20 @@ public static class ResultsCommand
         }
         command.SetAction((parse, cancellationToken) => PullWorkerCli.RunReportingProblemsAsync(async () =>
         {
-            using var storage = CliStorage.Create();
+            using var storage = StorageServiceCollectionExtensions.CreateClient(new StorageOptions(), emulatorHost: null);
             if (parse.GetValue(wait))
             {
                 var expected = parse.GetValue(manifest) is { } path
                     ? await ResultExpectation.ReadManifestAsync(path, cancellationToken)
                     : ResultExpectation.Of(parse.GetValue(expect)!.Value);
                 var prefix = GcsUri.Parse(parse.GetValue(results)!);
-                var outcome = await new ResultWatch(AnsiConsole.Console, new ResultReader(storage.Client), TimeProvider.System)
+                var outcome = await new ResultWatch(AnsiConsole.Console, new ResultReader(storage), TimeProvider.System)
                     .WaitAsync(prefix, expected, parse.GetValue(timeout), parse.GetValue(poll), cancellationToken);
                 ResultWaitReport.Write(AnsiConsole.Console, prefix, outcome);
                 return outcome.AllOk ? 0 : 1;
             }
 
-            var set = await new ResultsReport(AnsiConsole.Console, new ResultReader(storage.Client))
+            var set = await new ResultsReport(AnsiConsole.Console, new ResultReader(storage))
                 .RunAsync(GcsUri.Parse(parse.GetValue(results)!), parse.GetValue(download), cancellationToken);
             return set.Unreadable.Count == 0 ? 0 : 1;
         }));

@@ -1,5 +1,4 @@
 using PullWorker.Jobs;
-using PullWorker.Worker.Storage;
 using PullWorker.Tools.Shared;
 using Spectre.Console;
 

@@ -4,7 +4,6 @@ using Google.Cloud.PubSub.V1;
 using Google.Cloud.Storage.V1;
 using Google.Protobuf;
 using PullWorker.Jobs;
-using PullWorker.Worker.Storage;
 
 namespace PullWorker.Tools.Submit;
 

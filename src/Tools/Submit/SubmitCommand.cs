@@ -1,7 +1,6 @@
-using PullWorker.Jobs;
 using System.CommandLine;
+using PullWorker.Jobs;
 using PullWorker.Tools.Results;
-using PullWorker.Tools.Shared;
 using PullWorker.Worker.Storage;
 using Spectre.Console;
 
@@ -105,11 +104,11 @@ public static class SubmitCommand
     private static async Task<int> SubmitBucketAsync(
         string topic, GcsUri prefix, string input, string? glob, string? manifest, GcsUri? skipDoneResults, CancellationToken cancellationToken)
     {
-        using var storage = CliStorage.Create();
+        using var storage = StorageServiceCollectionExtensions.CreateClient(new StorageOptions(), emulatorHost: null);
         var done = skipDoneResults is null
             ? new HashSet<string>(StringComparer.Ordinal)
-            : await new ResultReader(storage.Client).IdsAsync(skipDoneResults, cancellationToken);
-        var jobs = new BucketJobs(storage.Client, prefix, input, glob, done);
+            : await new ResultReader(storage).IdsAsync(skipDoneResults, cancellationToken);
+        var jobs = new BucketJobs(storage, prefix, input, glob, done);
         var outcome = await new BucketSubmission(AnsiConsole.Console, emulatorHost: null).SubmitAsync(topic, jobs, manifest, cancellationToken);
         BucketSubmissionReport.Write(AnsiConsole.Console, topic, manifest, outcome);
         return 0;

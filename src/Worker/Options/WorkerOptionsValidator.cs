@@ -1,8 +1,6 @@
-using PullWorker.Jobs.Results;
-using PullWorker.Jobs;
-using Microsoft.Extensions.Options;
 using Google.Cloud.PubSub.V1;
-using PullWorker.Worker.Storage;
+using Microsoft.Extensions.Options;
+using PullWorker.Jobs;
 
 namespace PullWorker.Worker.Options;
 

@@ -1,10 +1,8 @@
 using Google.Cloud.PubSub.V1;
-using Microsoft.Extensions.Logging;
 using PullWorker.Inference.Batching;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Parsing;
 using PullWorker.Jobs.Results;
-using PullWorker.Worker.Decoding;
 using PullWorker.Worker.ResultStorage;
 
 namespace PullWorker.Worker.Pipeline;

@@ -1,15 +1,12 @@
-using PullWorker.Jobs.Results;
-using PullWorker.Jobs;
 using Google.Api.Gax;
 using Google.Cloud.PubSub.V1;
 using Google.Cloud.Storage.V1;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PullWorker.Inference;
 using PullWorker.Inference.Configuration;
+using PullWorker.Jobs;
 using PullWorker.Jobs.Parsing;
+using PullWorker.Jobs.Results;
 using PullWorker.Worker.Decoding;
 using PullWorker.Worker.Inputs;
 using PullWorker.Worker.Lifecycle;

@@ -1,6 +1,6 @@
-using PullWorker.Jobs;
 using Google.Cloud.Storage.V1;
 using PullWorker.Inference.Configuration;
+using PullWorker.Jobs;
 using PullWorker.Worker.Storage;
 
 namespace PullWorker.Worker.Pipeline;

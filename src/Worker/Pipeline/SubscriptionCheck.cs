@@ -1,4 +1,3 @@
-using Google.Cloud.PubSub.V1;
 using Grpc.Core;
 using PullWorker.Worker.Messaging;
 

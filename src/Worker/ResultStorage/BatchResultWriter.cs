@@ -1,9 +1,8 @@
-using PullWorker.Jobs;
 using System.Globalization;
 using System.Security.Cryptography;
 using Google.Cloud.Storage.V1;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
 using PullWorker.Worker.Storage;
 

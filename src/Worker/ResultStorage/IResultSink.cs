@@ -1,6 +1,5 @@
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
-using PullWorker.Worker.Storage;
 
 namespace PullWorker.Worker.ResultStorage;
 

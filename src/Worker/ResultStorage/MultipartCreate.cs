@@ -1,10 +1,10 @@
-using PullWorker.Jobs;
 using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Google;
 using Google.Cloud.Storage.V1;
+using PullWorker.Jobs;
 using PullWorker.Worker.Storage;
 
 namespace PullWorker.Worker.ResultStorage;

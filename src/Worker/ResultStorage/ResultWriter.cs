@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Logging;
+using Google.Cloud.Storage.V1;
 using Microsoft.Extensions.Options;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
-using Google.Cloud.Storage.V1;
 using PullWorker.Worker.Storage;
 
 namespace PullWorker.Worker.ResultStorage;

@@ -1,7 +1,6 @@
 using PullWorker.Inference.Batching;
 using PullWorker.Inference.Configuration;
 using PullWorker.Inference.Execution;
-using PullWorker.Inference.Stages;
 using PullWorker.Inference.Tensors;
 using PullWorker.Inference.Tests.Support;
 

@@ -1,4 +1,3 @@
-using PullWorker.Jobs.Parsing;
 using static PullWorker.Jobs.Tests.Parsing.Jobs;
 
 namespace PullWorker.Jobs.Tests.Parsing;

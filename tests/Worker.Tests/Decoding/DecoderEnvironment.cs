@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Extensions.Logging.Abstractions;
 using PullWorker.Emulator;
 using PullWorker.Emulator.Storage;
 using PullWorker.Inference;
@@ -8,9 +7,9 @@ using PullWorker.Inference.Onnx;
 using PullWorker.Inference.Stages;
 using PullWorker.Inference.Tensors;
 using PullWorker.Jobs.Parsing;
-using PullWorker.Worker.Storage;
 using PullWorker.Worker.Decoding;
 using PullWorker.Worker.Inputs;
+using PullWorker.Worker.Storage;
 
 namespace PullWorker.Worker.Tests.Decoding;
 

@@ -1,6 +1,5 @@
 using PullWorker.Inference.Tensors;
 using PullWorker.Jobs;
-using PullWorker.Worker.Storage;
 using SkiaSharp;
 using static PullWorker.Worker.Tests.Decoding.DecoderEnvironment;
 

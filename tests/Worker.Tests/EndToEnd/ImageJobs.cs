@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Google.Cloud.PubSub.V1;
 using Google.Protobuf;

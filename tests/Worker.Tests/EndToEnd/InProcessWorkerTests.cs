@@ -1,4 +1,3 @@
-using System.Text;
 using Google.Protobuf;
 using Microsoft.Extensions.Configuration;
 using PullWorker.Inference.Stages;

@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using Google.Cloud.PubSub.V1;
 using Microsoft.Extensions.Configuration;
 using PullWorker.Inference.Stages;
-using PullWorker.Jobs.Results;
 using PullWorker.Worker.Hosting;
 
 namespace PullWorker.Worker.Tests.EndToEnd;

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Configuration;
 using PullWorker.Inference.Onnx;
 using PullWorker.Inference.Stages;
 using PullWorker.Inference.Tensors;
-using PullWorker.Jobs.Results;
 using PullWorker.Worker.Hosting;
 
 namespace PullWorker.Worker.Tests.EndToEnd;

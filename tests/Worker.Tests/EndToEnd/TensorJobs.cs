@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json.Nodes;
 using Google.Cloud.PubSub.V1;
 using Google.Protobuf;

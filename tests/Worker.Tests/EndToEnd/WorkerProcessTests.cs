@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using PullWorker.Emulator.PubSub;
-using PullWorker.Jobs.Results;
 using PullWorker.Worker.Tests.Process;
 
 namespace PullWorker.Worker.Tests.EndToEnd;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using PullWorker.Jobs;
-using PullWorker.Worker.Storage;
 using PullWorker.Worker.Inputs;
+using PullWorker.Worker.Storage;
 using PullWorker.Worker.Tests.TestSupport;
 
 namespace PullWorker.Worker.Tests.Inputs;

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
 using PullWorker.Worker.ResultStorage;
-using PullWorker.Worker.Storage;
 using PullWorker.Worker.Tests.TestSupport;
 
 namespace PullWorker.Worker.Tests.ResultStorage;

@@ -1,10 +1,8 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
-using PullWorker.Worker.Storage;
 using PullWorker.Worker.ResultStorage;
 using PullWorker.Worker.Tests.TestSupport;
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using Google.Cloud.PubSub.V1;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Microsoft.Extensions.Logging;
 using PullWorker.Emulator.PubSub.Streaming;
 using PullWorker.Emulator.PubSub.Validation;
 

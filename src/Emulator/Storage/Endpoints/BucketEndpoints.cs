@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http;
 using PullWorker.Emulator.Storage.Errors;
 using PullWorker.Emulator.Storage.Http;
 using PullWorker.Emulator.Storage.Store;

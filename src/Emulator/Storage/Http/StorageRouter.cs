@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Logging;
 using PullWorker.Emulator.Storage.Endpoints;
 using PullWorker.Emulator.Storage.Errors;
 

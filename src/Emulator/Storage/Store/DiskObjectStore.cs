@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.StaticFiles;
-using Microsoft.Extensions.Logging;
 using PullWorker.Emulator.Storage.Errors;
 
 namespace PullWorker.Emulator.Storage.Store;

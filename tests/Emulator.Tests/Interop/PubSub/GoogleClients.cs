@@ -1,5 +1,4 @@
 using Google.Api.Gax;
-using Google.Api.Gax.Grpc;
 using Google.Cloud.PubSub.V1;
 using Grpc.Core;
 using Grpc.Core.Interceptors;

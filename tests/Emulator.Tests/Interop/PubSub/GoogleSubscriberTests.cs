@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Google.Cloud.PubSub.V1;
 using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 using PullWorker.Emulator.Tests.PubSub;
 
 namespace PullWorker.Emulator.Tests.Interop.PubSub;
