@@ -5,7 +5,8 @@ namespace PullWorker.Emulator;
 
 /// <summary>
 /// The local stand-in for Google Cloud: a Pub/Sub gRPC server and a Cloud Storage JSON API server, both
-/// in memory, each on its own port. Used by the CLI, by tests (dynamic ports) and by the worker's demo.
+/// in memory, each on its own port. Used by its own program (src/Emulator), by tests (dynamic ports) and by the
+/// demo (src/Tools).
 /// </summary>
 public sealed class EmulatorServer : IAsyncDisposable
 {

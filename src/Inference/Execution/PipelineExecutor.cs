@@ -10,7 +10,8 @@ namespace PullWorker.Inference.Execution;
 /// batcher's device loop) calls it, so one batch is on the device at a time and bindings are never shared.
 /// Per batch: pad to the bucket, bind the staged rows as the stages' batch inputs (the upload), every stage with
 /// its preallocated binding (outputs stay on the device and feed the next stage; results are bound to host memory,
-/// so ONNX Runtime downloads them as it finishes), unpack rows. The copies are counted from what is bound and copied, per batch.
+/// so ONNX Runtime downloads them as it finishes), unpack rows. The copies are counted from what is bound and
+/// copied, per batch.
 /// </summary>
 internal sealed class PipelineExecutor : IDisposable
 {

@@ -4,8 +4,8 @@ using PullWorker.Inference.Tensors;
 namespace PullWorker.Inference.Stages;
 
 /// <summary>
-/// Models built with <see cref="OnnxModelBuilder"/> and deterministic weights, shared by the worker's demo, the
-/// tests and the benchmarks so that nothing is downloaded. Every model has a symbolic batch dimension <c>N</c>.
+/// Models built with <see cref="OnnxModelBuilder"/> and deterministic weights, shared by the demo, the tests
+/// and the benchmarks so that nothing is downloaded. Every model has a symbolic batch dimension <c>N</c>.
 /// </summary>
 public static class SampleModels
 {

@@ -12,9 +12,9 @@ namespace PullWorker.Worker.Decoding;
 /// <remarks>
 /// Resize policy: the image is stretched to exactly the configured width x height (aspect ratio not kept, nothing
 /// cropped), with high-quality sampling: area averaging when shrinking (<see cref="AreaResampler"/>), so fine detail
-/// averages instead of aliasing, and Mitchell bicubic when enlarging in either direction. JPEG and WebP are first decoded at a reduced scale when
-/// that still leaves at least the target size (the codec's own downscaling, far cheaper than decoding every
-/// pixel). Alpha is dropped, not composited (as PIL's <c>convert("RGB")</c> does); EXIF orientation is not applied.
+/// averages instead of aliasing, and Mitchell bicubic when enlarging in either direction. JPEG and WebP are first
+/// decoded at a reduced scale when that still leaves at least the target size (the codec's own downscaling, far
+/// cheaper than decoding every pixel). Alpha is dropped, not composited (as PIL's <c>convert("RGB")</c> does); EXIF orientation is not applied.
 /// </remarks>
 public sealed class ImageDecoder
 {

@@ -9,9 +9,9 @@ namespace PullWorker.Worker.Pipeline;
 
 /// <summary>
 /// One call per message, on Google's <c>SubscriberClient</c> (whose flow control bounds how many run at once):
-/// parse, fetch and decode, hand the item to the engine, give the result to the sink (one object per job, or one per batch) and wait until
-/// it is durable, then ack. A job
-/// that fails on its own content gets its error result and is acked too. A failure that is not the job's fault
+/// parse, fetch and decode, hand the item to the engine, give the result to the sink (one object per job, or one
+/// per batch) and wait until it is durable, then ack. A job that fails on its own content gets its error result
+/// and is acked too. A failure that is not the job's fault
 /// is a nack, and the subscription's retry policy spaces the redeliveries; on the last attempt before
 /// dead-lettering the job first gets an <c>unavailable</c> error result, so its user learns what happened.
 /// </summary>
