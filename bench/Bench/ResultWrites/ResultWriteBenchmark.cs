@@ -12,7 +12,7 @@ namespace PullWorker.Bench.ResultWrites;
 /// <summary>
 /// Part 6: tiny create-only result objects written through Google's <see cref="StorageClient"/> against the storage
 /// emulator with 20-50 ms per request, at the worker's write concurrency: the worker's own path (one multipart
-/// request through the client's authenticated HTTP client, <see cref="ResultWriter"/>) against
+/// request through the client's authenticated HTTP client, <see cref="ObjectResultWriter"/>) against
 /// <see cref="StorageClient.UploadObjectAsync(string, string, string, Stream, UploadObjectOptions, CancellationToken, IProgress{Google.Apis.Upload.IUploadProgress})"/>
 /// (resumable: two requests), interleaved so both see the same machine.
 /// </summary>
@@ -25,14 +25,14 @@ internal static class ResultWriteBenchmark
     public static async Task<ResultWriteResult> RunAsync(BenchSettings settings, CancellationToken cancellationToken)
     {
         var writes = settings == BenchSettings.Quick ? 300 : 3_000;
-        // Every handler writes its own result; ResultWriter lets Storage:WriteConcurrency of them upload at once.
+        // Every handler writes its own result; ObjectResultWriter lets Storage:WriteConcurrency of them upload at once.
         var concurrency = new StorageOptions().WriteConcurrency;
         await using var emulator = await StorageEmulatorProcess.StartAsync(LatencyMilliseconds, JitterMilliseconds, cancellationToken);
         var options = new StorageOptions();
         using var client = StorageServiceCollectionExtensions.CreateClient(options, emulator.Host);
-        using var writer = new ResultWriter(
+        using var writer = new ObjectResultWriter(
             client, new GcsUri(StorageEmulatorProcess.Bucket, "multipart/"), Microsoft.Extensions.Options.Options.Create(options),
-            TimeProvider.System, NullLogger<ResultWriter>.Instance);
+            TimeProvider.System, NullLogger<ObjectResultWriter>.Instance);
         var createOnly = new UploadObjectOptions { IfGenerationMatch = 0 };
         Task Multipart(JobResult result) => writer.WriteAsync(result, cancellationToken);
         Task Resumable(JobResult result) => client.UploadObjectAsync(
@@ -40,8 +40,8 @@ internal static class ResultWriteBenchmark
             {
                 Bucket = StorageEmulatorProcess.Bucket,
                 Name = $"resumable/{result.Id.Value}.json",
-                ContentType = ResultWriter.ContentType,
-                Metadata = new Dictionary<string, string> { [ResultWriter.MessageIdMetadataKey] = result.MessageId, [ResultWriter.StatusMetadataKey] = "ok" },
+                ContentType = ObjectResultWriter.ContentType,
+                Metadata = new Dictionary<string, string> { [ObjectResultWriter.MessageIdMetadataKey] = result.MessageId, [ObjectResultWriter.StatusMetadataKey] = "ok" },
             },
             new MemoryStream(result.ToUtf8Json()),
             createOnly,
@@ -63,7 +63,7 @@ internal static class ResultWriteBenchmark
             new(name, requests, writes * Rounds, runs.Sum(r => r.Seconds), runs.Sum(r => r.Cpu));
         var paths = new[]
         {
-            Path("one multipart request via StorageClient.Service.HttpClient (ResultWriter)", 1, multipart),
+            Path("one multipart request via StorageClient.Service.HttpClient (ObjectResultWriter)", 1, multipart),
             Path("StorageClient.UploadObjectAsync (resumable)", 2, resumable),
         };
         var result = new ResultWriteResult(

@@ -9,7 +9,8 @@ using PullWorker.Tools.Results;
 using PullWorker.Tools.Shared;
 using PullWorker.Worker.Hosting;
 using PullWorker.Worker.Messaging;
-using PullWorker.Worker.Pipeline;
+using PullWorker.Worker.Processing;
+using PullWorker.Worker.Models;
 using PullWorker.Worker.Storage;
 using Spectre.Console;
 
@@ -52,7 +53,7 @@ public sealed class DemoRunner(DemoSettings settings, IAnsiConsole console, Time
 
             // Listening starts after the start-up warm-up, whose one batch per bucket size is no job's.
             using var batchSizes = new BatchSizeListener();
-            var device = worker.Services.GetRequiredService<JobPipeline>().Engine?.Device.ToString() ?? "unknown";
+            var device = worker.Services.GetRequiredService<PullWorkerService>().Engine?.Device.ToString() ?? "unknown";
 
             console.MarkupLineInterpolated($"Publishing {jobs.Count:N0} jobs to [blue]{DemoNames.Topic}[/]");
             var summary = await PublishAndSummariseAsync(

@@ -6,7 +6,8 @@ using PullWorker.Worker.Decoding;
 using PullWorker.Worker.Lifecycle;
 using PullWorker.Worker.Observability;
 using PullWorker.Worker.Options;
-using PullWorker.Worker.Pipeline;
+using PullWorker.Worker.Processing;
+using PullWorker.Worker.Models;
 using PullWorker.Worker.Storage;
 
 namespace PullWorker.Worker.Hosting;
@@ -34,8 +35,8 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<Readiness>();
         services.AddSingleton<WorkerFailure>();
         services.AddSingleton<WorkerMetrics>();
-        services.AddSingleton<JobPipeline>();
-        services.AddHostedService(provider => provider.GetRequiredService<JobPipeline>());
+        services.AddSingleton<PullWorkerService>();
+        services.AddHostedService(provider => provider.GetRequiredService<PullWorkerService>());
         // wait_for_change holds the request until something changes: no client-side timeout. Resolving the hosted
         // service through the typed client is what gives it this configured HttpClient.
         services.AddHttpClient<PreemptionWatcher>(client => client.Timeout = Timeout.InfiniteTimeSpan);

@@ -11,13 +11,13 @@ namespace PullWorker.Worker.ResultStorage;
 /// <summary>
 /// The batch layout (<c>Worker:ResultLayout=batch</c>): results that complete together (see
 /// <see cref="ResultGroups"/>) become one JSONL object <c>{results}batches/{name}.jsonl</c>, one line per job, each
-/// line exactly the document <see cref="ResultWriter"/> would write. One Class A operation per group instead of per
+/// line exactly the document <see cref="ObjectResultWriter"/> would write. One Class A operation per group instead of per
 /// job. Each object is created like a single result (<see cref="MultipartCreate"/>: <c>ifGenerationMatch=0</c>, one
 /// request, bounded retries and uploads in flight); its name is unique to this process (UTC time, a random writer
 /// id, a sequence number), so a 412 can only mean that an earlier attempt of this very write landed. A failed write fails every caller of the group: they all nack, and their jobs come
 /// back in a later object.
 /// </summary>
-public sealed partial class BatchResultWriter : IResultSink
+public sealed partial class BatchResultWriter : IResultWriter
 {
     public const string ContentType = "application/x-ndjson";
     public const string LinesMetadataKey = "lines";

@@ -9,7 +9,8 @@ using PullWorker.Jobs;
 using PullWorker.Worker.Hosting;
 using PullWorker.Worker.Lifecycle;
 using PullWorker.Worker.Messaging;
-using PullWorker.Worker.Pipeline;
+using PullWorker.Worker.Processing;
+using PullWorker.Worker.Models;
 using PullWorker.Worker.Tests.EndToEnd;
 using PullWorker.Worker.Tests.Process;
 
@@ -54,7 +55,7 @@ public sealed class CannotWorkTests
             async app =>
             {
                 // ONNX Runtime's terminate flag fails every run from now on, as a lost GPU does.
-                app.Services.GetRequiredService<JobPipeline>().Engine!.Executor.Terminate();
+                app.Services.GetRequiredService<PullWorkerService>().Engine!.Executor.Terminate();
                 await deployment.PublishAllAsync(TensorJobs.Create(20, seed: 942).Where(c => c.Error is null).Select(c => c.Message), cancellationToken);
             },
             cancellationToken);

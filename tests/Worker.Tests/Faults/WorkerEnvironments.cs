@@ -27,7 +27,7 @@ internal static class WorkerEnvironments
     /// <summary>Makes the worker log each result it writes, so a test can see it is mid-stream.</summary>
     public static Dictionary<string, string?> LoggingWrites(this Dictionary<string, string?> environment)
     {
-        environment["Logging__LogLevel__PullWorker.Worker.ResultStorage.ResultWriter"] = "Debug";
+        environment["Logging__LogLevel__PullWorker.Worker.ResultStorage.ObjectResultWriter"] = "Debug";
         return environment;
     }
 }

@@ -1,7 +1,7 @@
 using Grpc.Core;
 using PullWorker.Worker.Messaging;
 
-namespace PullWorker.Worker.Pipeline;
+namespace PullWorker.Worker.Processing;
 
 /// <summary>
 /// Reads <c>Worker:Subscription</c> before the worker reports started: a missing subscription or a missing

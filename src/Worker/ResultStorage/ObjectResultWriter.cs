@@ -12,7 +12,7 @@ namespace PullWorker.Worker.ResultStorage;
 /// <c>ifGenerationMatch=0</c>, so a redelivered job never replaces a result, and a 412 counts as done. Callers may
 /// write concurrently (<see cref="MultipartCreate"/> bounds the uploads in flight and retries transient failures).
 /// </summary>
-public sealed partial class ResultWriter : IResultSink
+public sealed partial class ObjectResultWriter : IResultWriter
 {
     public const string ContentType = "application/json";
     public const string MessageIdMetadataKey = "message-id";
@@ -25,8 +25,8 @@ public sealed partial class ResultWriter : IResultSink
     /// <c>Worker:Results</c>, a <c>gs://bucket/prefix/</c> URI. A prefix without a trailing <c>/</c> gets one, so
     /// <c>gs://b/results</c> means the <c>results/</c> folder, as a user would expect.
     /// </param>
-    public ResultWriter(
-        StorageClient client, GcsUri results, IOptions<StorageOptions> options, TimeProvider time, ILogger<ResultWriter> logger)
+    public ObjectResultWriter(
+        StorageClient client, GcsUri results, IOptions<StorageOptions> options, TimeProvider time, ILogger<ObjectResultWriter> logger)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(results);

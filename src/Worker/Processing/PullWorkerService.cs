@@ -11,12 +11,13 @@ using PullWorker.Worker.Decoding;
 using PullWorker.Worker.Inputs;
 using PullWorker.Worker.Lifecycle;
 using PullWorker.Worker.Messaging;
+using PullWorker.Worker.Models;
 using PullWorker.Worker.Observability;
 using PullWorker.Worker.Options;
 using PullWorker.Worker.ResultStorage;
 using PullWorker.Worker.Storage;
 
-namespace PullWorker.Worker.Pipeline;
+namespace PullWorker.Worker.Processing;
 
 /// <summary>
 /// The daemon: Google's <c>SubscriberClient</c> hands each message to a <see cref="JobHandler"/>. Start-up (model
@@ -25,7 +26,7 @@ namespace PullWorker.Worker.Pipeline;
 /// nacked, jobs already on the device finished, written and acked. If intake fails for good while running, the
 /// worker fails (<see cref="WorkerFailure"/>) and the process exits non-zero.
 /// </summary>
-public sealed partial class JobPipeline(
+public sealed partial class PullWorkerService(
     IConfiguration configuration,
     IOptions<WorkerOptions> workerOptions,
     IOptions<FlowControlOptions> flowControlOptions,
@@ -46,7 +47,7 @@ public sealed partial class JobPipeline(
     private const string IntakeSource = "Pub/Sub intake (Worker:Subscription)";
     private const string DeviceSource = "inference device (Pipeline:Device)";
 
-    private readonly ILogger _logger = loggerFactory.CreateLogger<JobPipeline>();
+    private readonly ILogger _logger = loggerFactory.CreateLogger<PullWorkerService>();
     private readonly ModelResolver _resolver = new(storage, storageOptions.Value, time);
 
     // Cancels device work and result writes still running when the drain's grace is over.
@@ -55,11 +56,11 @@ public sealed partial class JobPipeline(
     // One image decode per core at a time, shared by every model version (see JobDecoder).
     private readonly SemaphoreSlim _decodeSlots = new(Environment.ProcessorCount);
 
-    private ModelSlot? _models;
+    private CurrentPipelineVersion? _pipeline;
     private SubscriberClient? _subscriber;
     private JobHandler? _handler;
     private Task _intake = Task.CompletedTask;
-    private IResultSink? _resultWriter;
+    private IResultWriter? _resultWriter;
     private InputFetcher? _inputFetcher;
     private int _disposed;
 
@@ -67,7 +68,7 @@ public sealed partial class JobPipeline(
     private volatile bool _draining;
 
     /// <summary>The engine new jobs start on; the demo and tests read its inputs and transfer counts.</summary>
-    public InferenceEngine? Engine => _models?.Current.Engine;
+    public InferenceEngine? Engine => _pipeline?.Current.Engine;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -76,30 +77,30 @@ public sealed partial class JobPipeline(
         var maxDeliveryAttempts = await SubscriptionCheck.MaxDeliveryAttemptsAsync(worker.Subscription, emulatorHost, cancellationToken);
 
         _inputFetcher = new InputFetcher(storage, worker.InputBuckets, storageOptions, time);
-        _models = new ModelSlot(await LoadModelAsync(cancellationToken));
+        _pipeline = new CurrentPipelineVersion(await LoadPipelineAsync(cancellationToken));
         readiness.ModelLoaded = true;
 
-        _resultWriter = CreateResultSink(worker);
+        _resultWriter = CreateResultWriter(worker);
         // Also opens the connection and fetches a token before the first job needs them.
         await new StorageAccessCheck(storage, storageOptions.Value).VerifyAsync("Worker:Results", _resultWriter.Results.Bucket, "Worker:InputBuckets", worker.InputBuckets, cancellationToken);
         readiness.BucketsWarmed = true;
 
         _handler = new JobHandler(
-            new JobParser(parserOptions.Value), _models, _resultWriter, new ResultDocuments(time), maxDeliveryAttempts,
+            new JobParser(parserOptions.Value), _pipeline, _resultWriter, new ResultDocuments(time), maxDeliveryAttempts,
             metrics, time, _hardStopCts.Token, loggerFactory.CreateLogger<JobHandler>());
         _subscriber = await BuildSubscriberAsync(worker.Subscription, emulatorHost, cancellationToken);
         await base.StartAsync(cancellationToken);
-        LogStarted(worker.Subscription, _models.Current.Engine.Device.ToString(), worker.Results);
+        LogStarted(worker.Subscription, _pipeline.Current.Engine.Device.ToString(), worker.Results);
     }
 
-    private IResultSink CreateResultSink(WorkerOptions worker)
+    private IResultWriter CreateResultWriter(WorkerOptions worker)
     {
         var results = GcsUri.Parse(worker.Results);
         return worker.ResultLayout == ResultLayout.Batch
             ? new BatchResultWriter(
                 storage, results, storageOptions, batchingOptions.Value.MaxBatchSize, BatchResultWriter.DefaultLinger, time,
                 loggerFactory.CreateLogger<BatchResultWriter>())
-            : new ResultWriter(storage, results, storageOptions, time, loggerFactory.CreateLogger<ResultWriter>());
+            : new ObjectResultWriter(storage, results, storageOptions, time, loggerFactory.CreateLogger<ObjectResultWriter>());
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -107,7 +108,7 @@ public sealed partial class JobPipeline(
         var intake = _intake = _subscriber!.StartAsync(_handler!.HandleAsync);
         readiness.SubscriberStreaming = true;
         failure.Watch(IntakeSource, intake);
-        var watch = WatchModelAsync(_models!, workerOptions.Value.ModelPollInterval, stoppingToken);
+        var watch = WatchModelAsync(_pipeline!, workerOptions.Value.ModelPollInterval, stoppingToken);
         await intake.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         readiness.SubscriberStreaming = false;
         if (intake.IsCompletedSuccessfully && !_draining && !stoppingToken.IsCancellationRequested)
@@ -171,9 +172,9 @@ public sealed partial class JobPipeline(
             }
         }
 
-        if (_models is not null)
+        if (_pipeline is not null)
         {
-            await _models.RetireAsync();
+            await _pipeline.RetireAsync();
         }
 
         _resultWriter?.Dispose();
@@ -207,20 +208,20 @@ public sealed partial class JobPipeline(
     }
 
     /// <summary>Resolves the configured stages, loads and warms them, and pairs the engine with its decoder.</summary>
-    private async Task<ActiveModel> LoadModelAsync(CancellationToken cancellationToken)
+    private async Task<PipelineVersion> LoadPipelineAsync(CancellationToken cancellationToken)
     {
         var (pipeline, generations) = await _resolver.ResolveAsync(pipelineOptions.Value, cancellationToken);
         var engine = await InferenceEngine.StartAsync(pipeline, batchingOptions.Value, loggerFactory, time, cancellationToken: cancellationToken);
         failure.Watch(DeviceSource, engine.Broken);
         var decoder = new JobDecoder(engine.Inputs, _inputFetcher!, new ImageDecoder(imageOptions.Value), _decodeSlots);
-        return new ActiveModel(engine, decoder, ResultDocuments.Describe(engine), generations);
+        return new PipelineVersion(engine, decoder, ResultDocuments.Describe(engine), generations);
     }
 
     /// <summary>
     /// Polls the <c>gs://</c> stage models; a new generation is loaded and warmed beside the running version, then
     /// new jobs switch to it between batches and the old version is disposed when its last job is done.
     /// </summary>
-    private async Task WatchModelAsync(ModelSlot models, TimeSpan interval, CancellationToken stop)
+    private async Task WatchModelAsync(CurrentPipelineVersion pipeline, TimeSpan interval, CancellationToken stop)
     {
         if (interval <= TimeSpan.Zero || !ModelResolver.HasRemoteStages(pipelineOptions.Value))
         {
@@ -235,14 +236,14 @@ public sealed partial class JobPipeline(
                 try
                 {
                     var latest = await _resolver.GenerationsAsync(pipelineOptions.Value, stop);
-                    if (latest.SequenceEqual(models.Current.Generations))
+                    if (latest.SequenceEqual(pipeline.Current.Generations))
                     {
                         continue;
                     }
 
-                    var next = await LoadModelAsync(stop);
-                    LogModelReplaced(models.Current.Model.Sha256, next.Model.Sha256);
-                    await models.ReplaceAsync(next);
+                    var next = await LoadPipelineAsync(stop);
+                    LogModelReplaced(pipeline.Current.Info.Sha256, next.Info.Sha256);
+                    await pipeline.ReplaceAsync(next);
                 }
                 catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
                 {

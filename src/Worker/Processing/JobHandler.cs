@@ -3,9 +3,10 @@ using PullWorker.Inference.Batching;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Parsing;
 using PullWorker.Jobs.Results;
+using PullWorker.Worker.Models;
 using PullWorker.Worker.ResultStorage;
 
-namespace PullWorker.Worker.Pipeline;
+namespace PullWorker.Worker.Processing;
 
 /// <summary>
 /// One call per message, on Google's <c>SubscriberClient</c> (whose flow control bounds how many run at once):
@@ -22,8 +23,8 @@ namespace PullWorker.Worker.Pipeline;
 /// </param>
 internal sealed partial class JobHandler(
     JobParser parser,
-    ModelSlot models,
-    IResultSink writer,
+    CurrentPipelineVersion pipelines,
+    IResultWriter writer,
     ResultDocuments documents,
     int maxDeliveryAttempts,
     WorkerMetrics metrics,
@@ -41,14 +42,14 @@ internal sealed partial class JobHandler(
         // The client hands out a received batch one message after another; parsing and decoding are CPU work, so
         // leave its loop at once and let the thread pool run them side by side.
         await Task.Yield();
-        var model = models.Acquire();
+        var pipeline = pipelines.Acquire();
         JobReceipt? receipt = null;
         try
         {
             var parsed = parser.Parse(message.MessageId, message.Data.Memory, message.Attributes);
-            receipt = JobReceipt.Of(parsed.ResultId, message, model);
+            receipt = JobReceipt.Of(parsed.ResultId, message, pipeline);
             var result = parsed.Job is { } job
-                ? await RunAsync(job, receipt, model, draining)
+                ? await RunAsync(job, receipt, pipeline, draining)
                 : documents.Failed(receipt, parsed.Error!);
             await writer.WriteAsync(result, hardStop);
             metrics.Completed(result, receipt.PublishTime, time.GetUtcNow());
@@ -69,20 +70,20 @@ internal sealed partial class JobHandler(
         }
         finally
         {
-            model.Release();
+            pipeline.Release();
         }
     }
 
-    private async Task<JobResult> RunAsync(ParsedJob job, JobReceipt receipt, ActiveModel model, CancellationToken draining)
+    private async Task<JobResult> RunAsync(ParsedJob job, JobReceipt receipt, PipelineVersion pipeline, CancellationToken draining)
     {
-        var decoded = await model.Decoder.DecodeAsync(job, draining);
+        var decoded = await pipeline.Decoder.DecodeAsync(job, draining);
 
         if (decoded.Item is not { } item)
         {
             return documents.Failed(receipt, decoded.Error!);
         }
 
-        var outcome = await model.Engine.InferAsync(item, hardStop);
+        var outcome = await pipeline.Engine.InferAsync(item, hardStop);
         return outcome.Outputs is { } outputs
             ? documents.Succeeded(receipt, outputs)
             : documents.Failed(receipt, new JobError(JobErrorCodeExtensions.FromWireName(outcome.Error!.Code), outcome.Error.Message));

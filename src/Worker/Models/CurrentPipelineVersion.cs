@@ -1,17 +1,17 @@
-namespace PullWorker.Worker.Pipeline;
+namespace PullWorker.Worker.Models;
 
 /// <summary>
 /// The pipeline version new jobs start on. Replacing it happens between batches: jobs already submitted finish
 /// on the old version (and their results name it), new ones start on the new one.
 /// </summary>
-internal sealed class ModelSlot(ActiveModel initial)
+internal sealed class CurrentPipelineVersion(PipelineVersion initial)
 {
-    private ActiveModel _current = initial;
+    private PipelineVersion _current = initial;
 
-    public ActiveModel Current => Volatile.Read(ref _current);
+    public PipelineVersion Current => Volatile.Read(ref _current);
 
     /// <summary>The current version, with a lease the caller must release (directly or through its job).</summary>
-    public ActiveModel Acquire()
+    public PipelineVersion Acquire()
     {
         while (true)
         {
@@ -26,7 +26,7 @@ internal sealed class ModelSlot(ActiveModel initial)
     }
 
     /// <summary>Puts <paramref name="next"/> in place and disposes the old version once its jobs are done.</summary>
-    public Task ReplaceAsync(ActiveModel next) => Interlocked.Exchange(ref _current, next).RetireAsync();
+    public Task ReplaceAsync(PipelineVersion next) => Interlocked.Exchange(ref _current, next).RetireAsync();
 
     /// <summary>Disposes the current version once its jobs are done (at shutdown).</summary>
     public Task RetireAsync() => Current.RetireAsync();

@@ -4,11 +4,11 @@ using PullWorker.Jobs.Results;
 namespace PullWorker.Worker.ResultStorage;
 
 /// <summary>
-/// Where a handler leaves its job's result: <see cref="ResultWriter"/> (one object per job) or
+/// Where a handler leaves its job's result: <see cref="ObjectResultWriter"/> (one object per job) or
 /// <see cref="BatchResultWriter"/> (one JSONL object per group of results that complete together), chosen at start
 /// from <c>Worker:ResultLayout</c>.
 /// </summary>
-public interface IResultSink : IDisposable
+public interface IResultWriter : IDisposable
 {
     /// <summary>The bucket and prefix every result goes under (always ending in <c>/</c> or empty).</summary>
     GcsUri Results { get; }

@@ -3,7 +3,7 @@ using PullWorker.Inference.Configuration;
 using PullWorker.Jobs;
 using PullWorker.Worker.Storage;
 
-namespace PullWorker.Worker.Pipeline;
+namespace PullWorker.Worker.Models;
 
 /// <summary>
 /// Turns <c>gs://</c> stage models into local files before the engine loads them, so one image serves every

@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
 
-namespace PullWorker.Worker.Pipeline;
+namespace PullWorker.Worker.Processing;
 
 /// <summary>What users of the worker watch: jobs finished by outcome, end-to-end latency, redeliveries.</summary>
 public sealed class WorkerMetrics : IDisposable

@@ -3,14 +3,14 @@ using PullWorker.Inference;
 using PullWorker.Jobs.Results;
 using PullWorker.Worker.Decoding;
 
-namespace PullWorker.Worker.Pipeline;
+namespace PullWorker.Worker.Models;
 
 /// <summary>
 /// One loaded version of the pipeline: its engine, the decoder checking jobs against its inputs, and what results
 /// name it. Jobs hold a lease from decoding until their outputs arrive, so a replaced version is disposed only
 /// after the last job that started on it has its result.
 /// </summary>
-internal sealed class ActiveModel(InferenceEngine engine, JobDecoder decoder, ModelInfo model, IReadOnlyList<long?> generations)
+internal sealed class PipelineVersion(InferenceEngine engine, JobDecoder decoder, ModelInfo info, IReadOnlyList<long?> generations)
 {
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _leases;
@@ -20,7 +20,8 @@ internal sealed class ActiveModel(InferenceEngine engine, JobDecoder decoder, Mo
 
     public JobDecoder Decoder { get; } = decoder;
 
-    public ModelInfo Model { get; } = model;
+    /// <summary>What results run on this version say about it (model name and sha256).</summary>
+    public ModelInfo Info { get; } = info;
 
     /// <summary>The generation of each <c>gs://</c> stage model this version was loaded from.</summary>
     public IReadOnlyList<long?> Generations { get; } = generations;

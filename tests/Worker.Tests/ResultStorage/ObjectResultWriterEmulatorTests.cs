@@ -8,7 +8,7 @@ using PullWorker.Worker.Tests.TestSupport;
 
 namespace PullWorker.Worker.Tests.ResultStorage;
 
-public sealed class ResultWriterEmulatorTests : StorageEmulatorFixture
+public sealed class ObjectResultWriterEmulatorTests : StorageEmulatorFixture
 {
     private static readonly ModelInfo Model = new("mnist", "9f86d081");
     private static readonly DateTimeOffset PublishTime = new(2026, 11, 22, 10, 0, 0, 123, TimeSpan.Zero);
@@ -147,19 +147,19 @@ public sealed class ResultWriterEmulatorTests : StorageEmulatorFixture
     [Test]
     public void Constructor_PrefixWithoutSlash_TreatedAsFolder()
     {
-        using var writer = new ResultWriter(
+        using var writer = new ObjectResultWriter(
             Client, GcsUri.Parse("gs://results-bucket/out"), Options, TimeProvider.System, Logger());
 
         Assert.That(writer.ObjectFor(JobId.Parse("a")).ToString(), Is.EqualTo("gs://results-bucket/out/a.json"));
     }
 
-    private ResultWriter CreateWriter(out string prefix)
+    private ObjectResultWriter CreateWriter(out string prefix)
     {
         prefix = UniquePrefix();
-        return new ResultWriter(Client, new GcsUri(ResultsBucket, prefix), Options, TimeProvider.System, Logger());
+        return new ObjectResultWriter(Client, new GcsUri(ResultsBucket, prefix), Options, TimeProvider.System, Logger());
     }
 
-    private ILogger<ResultWriter> Logger() => Services.GetRequiredService<ILogger<ResultWriter>>();
+    private ILogger<ObjectResultWriter> Logger() => Services.GetRequiredService<ILogger<ObjectResultWriter>>();
 
     private static JobResult Success(string id, string messageId) => JobResult.Succeeded(
         JobId.Parse(id),

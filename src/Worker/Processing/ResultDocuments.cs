@@ -3,7 +3,7 @@ using PullWorker.Inference.Tensors;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
 
-namespace PullWorker.Worker.Pipeline;
+namespace PullWorker.Worker.Processing;
 
 /// <summary>Builds the contract's result documents from what the engine returned.</summary>
 internal sealed class ResultDocuments(TimeProvider time)
@@ -27,10 +27,10 @@ internal sealed class ResultDocuments(TimeProvider time)
     public JobResult Succeeded(JobReceipt job, IReadOnlyDictionary<string, TensorData> outputs) =>
         JobResult.Succeeded(
             job.Id, job.MessageId, outputs.ToDictionary(o => o.Key, o => ToOutputTensor(o.Value), StringComparer.Ordinal),
-            job.Model.Model, job.PublishTime, time.GetUtcNow(), job.DeliveryAttempt);
+            job.Pipeline.Info, job.PublishTime, time.GetUtcNow(), job.DeliveryAttempt);
 
     public JobResult Failed(JobReceipt job, JobError error) =>
-        JobResult.Failed(job.Id, job.MessageId, error, job.Model.Model, job.PublishTime, time.GetUtcNow(), job.DeliveryAttempt);
+        JobResult.Failed(job.Id, job.MessageId, error, job.Pipeline.Info, job.PublishTime, time.GetUtcNow(), job.DeliveryAttempt);
 
     private static OutputTensor ToOutputTensor(TensorData tensor)
     {
