@@ -55,7 +55,7 @@ internal sealed partial class DynamicBatcher : IAsyncDisposable
         _time = time;
         _logger = logger;
         _metrics = metrics;
-        _maxBatchSize = Math.Min(options.MaxBatchSize, executor.MaxBatchSize);
+        _maxBatchSize = Math.Min(options.MaxBatchSize, executor.LargestBucketSize);
         _maxDelay = options.MaxDelay;
         _queue = Channel.CreateBounded<ItemSubmission>(new BoundedChannelOptions(QueuedBatches * _maxBatchSize)
         {

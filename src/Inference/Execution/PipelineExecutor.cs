@@ -19,7 +19,7 @@ internal sealed class PipelineExecutor : IDisposable
     private readonly DeviceMemory _memory;
     private readonly InferenceMetrics _metrics;
     private readonly RunOptions _runOptions = new();
-    private readonly List<Bucket> _buckets = [];  // ascending size
+    private readonly List<ShapeBucket> _buckets = [];  // ascending size
     private readonly int[] _bucketSizes;
     private readonly int _insertedCopies;
     private readonly bool _hostRoundTrips;
@@ -39,7 +39,7 @@ internal sealed class PipelineExecutor : IDisposable
 
     public IReadOnlyList<int> BucketSizes => _bucketSizes;
 
-    public int MaxBatchSize => _bucketSizes[^1];
+    public int LargestBucketSize => _bucketSizes[^1];
 
     /// <summary>The pipeline inputs, in the order staging slots hold them.</summary>
     public IReadOnlyList<TensorSpec> Inputs => _plan.Inputs;
@@ -59,7 +59,7 @@ internal sealed class PipelineExecutor : IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             slot.Clear();
-            _buckets.Add(Bucket.Bind(size, _plan, slot, _memory, _runOptions, _hostRoundTrips));
+            _buckets.Add(ShapeBucket.Bind(size, _plan, slot, _memory, _runOptions, _hostRoundTrips));
             Run(slot, size);
         }
     }
@@ -126,7 +126,7 @@ internal sealed class PipelineExecutor : IDisposable
         _runOptions.Dispose();
     }
 
-    private Bucket SmallestBucketFor(int count)
+    private ShapeBucket SmallestBucketFor(int count)
     {
         foreach (var bucket in _buckets)
         {
@@ -136,6 +136,6 @@ internal sealed class PipelineExecutor : IDisposable
             }
         }
 
-        throw new InvalidOperationException($"batch of {count} exceeds the largest bucket {MaxBatchSize}");
+        throw new InvalidOperationException($"batch of {count} exceeds the largest bucket {LargestBucketSize}");
     }
 }

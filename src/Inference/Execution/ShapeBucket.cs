@@ -9,7 +9,7 @@ namespace PullWorker.Inference.Execution;
 /// the staging rows for every batch), and where the final outputs land in host memory. It also measures, from
 /// the tensors it actually binds, which of them cross between host and device memory.
 /// </summary>
-internal sealed class Bucket : IDisposable
+internal sealed class ShapeBucket : IDisposable
 {
     private readonly List<OrtValue> _owned = [];
     private readonly List<OrtIoBinding> _bindings = [];
@@ -17,7 +17,7 @@ internal sealed class Bucket : IDisposable
     private readonly List<(NativeBuffer From, NativeBuffer To, int BeforeStage)> _hostRoundTrips = [];
     private readonly List<(OrtIoBinding Binding, string ModelName, OrtValue Value, int Stage)> _hostStageInputs = [];
 
-    private Bucket(int size) => Size = size;
+    private ShapeBucket(int size) => Size = size;
 
     public int Size { get; }
 
@@ -48,10 +48,10 @@ internal sealed class Bucket : IDisposable
     /// Copies every stage-to-stage tensor through host memory, the fault <see cref="InterStageHostCopies"/> exists to
     /// catch; tests use it to show the measurement sees such copies.
     /// </param>
-    public static Bucket Bind(
+    public static ShapeBucket Bind(
         int size, PipelinePlan plan, StagingSlot slot, DeviceMemory memory, RunOptions runOptions, bool hostRoundTrips)
     {
-        var bucket = new Bucket(size);
+        var bucket = new ShapeBucket(size);
         try
         {
             bucket.BindStages(plan, slot, memory, runOptions, hostRoundTrips);
