@@ -12,6 +12,14 @@ public sealed class PipelineOptions
     /// <summary>The user models in order; stage k's outputs feed stage k+1's inputs by name. At least one.</summary>
     public List<StageOptions> Stages { get; set; } = [];
 
+    /// <summary>A copy with other stages and every other setting the same (a property added later is copied too).</summary>
+    public PipelineOptions WithStages(List<StageOptions> stages)
+    {
+        var copy = (PipelineOptions)MemberwiseClone();
+        copy.Stages = stages;
+        return copy;
+    }
+
     /// <summary><c>auto</c>, <c>cpu</c> or <c>cuda</c>. Default <c>auto</c>.</summary>
     public DeviceKind Device { get; set; } = DeviceKind.Auto;
 

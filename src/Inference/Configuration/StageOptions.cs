@@ -17,4 +17,12 @@ public sealed class StageOptions
     /// job's results see. Default: none.
     /// </summary>
     public Dictionary<string, string> Outputs { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>A copy that loads <paramref name="model"/> instead, with the same renames.</summary>
+    public StageOptions WithModel(string model)
+    {
+        var copy = (StageOptions)MemberwiseClone();
+        copy.Model = model;
+        return copy;
+    }
 }

@@ -43,11 +43,11 @@ internal sealed class ModelResolver(StorageClient storage, StorageOptions option
             var (path, generation) = IsRemote(stage.Model)
                 ? await DownloadAsync(key, stage.Model, cancellationToken)
                 : (LocalFile(key, stage.Model), (long?)null);
-            stages.Add(new StageOptions { Model = path, Inputs = stage.Inputs, Outputs = stage.Outputs });
+            stages.Add(stage.WithModel(path));
             generations.Add(generation);
         }
 
-        return (CopyWith(pipeline, stages), generations);
+        return (pipeline.WithStages(stages), generations);
     }
 
     /// <summary>The current generation of each <c>gs://</c> stage model (null for a local one).</summary>
@@ -156,19 +156,4 @@ internal sealed class ModelResolver(StorageClient storage, StorageOptions option
             },
             Timeout.InfiniteTimeSpan,
             cancellationToken);
-
-    private static PipelineOptions CopyWith(PipelineOptions pipeline, List<StageOptions> stages) => new()
-    {
-        Stages = stages,
-        Device = pipeline.Device,
-        DeviceId = pipeline.DeviceId,
-        Outputs = pipeline.Outputs,
-        Image = pipeline.Image,
-        Postprocessing = pipeline.Postprocessing,
-        BatchSizes = pipeline.BatchSizes,
-        SymbolicDims = pipeline.SymbolicDims,
-        IntraOpThreads = pipeline.IntraOpThreads,
-        IntraOpSpinning = pipeline.IntraOpSpinning,
-        Cuda = pipeline.Cuda,
-    };
 }
