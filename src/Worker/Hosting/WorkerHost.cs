@@ -19,7 +19,7 @@ public static class WorkerHost
         builder.AddWorkerObservability();
         builder.Services.AddWorker(builder.Configuration);
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
-            kestrel.ListenAnyIP(context.Configuration.GetValue(HealthOptions.Section + ":Port", new HealthOptions().Port)));
+            kestrel.ListenAnyIP(context.Configuration.GetValue(HealthOptions.SectionName + ":Port", new HealthOptions().Port)));
         var app = builder.Build();
         app.MapHealthEndpoints();
         return app;

@@ -18,11 +18,11 @@ public static class WorkerServiceCollectionExtensions
     public static IServiceCollection AddWorker(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddValidatedOptions<WorkerOptions, WorkerOptionsValidator>(configuration, WorkerOptions.Section);
-        services.AddValidatedOptions<FlowControlOptions, FlowControlOptionsValidator>(configuration, FlowControlOptions.Section);
-        services.AddValidatedOptions<SubscriberOptions, SubscriberOptionsValidator>(configuration, SubscriberOptions.Section);
-        services.AddOptions<ShutdownOptions>().Bind(configuration.GetSection(ShutdownOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<WorkerOptions, WorkerOptionsValidator>(configuration, WorkerOptions.SectionName);
+        services.AddValidatedOptions<FlowControlOptions, FlowControlOptionsValidator>(configuration, FlowControlOptions.SectionName);
+        services.AddValidatedOptions<SubscriberOptions, SubscriberOptionsValidator>(configuration, SubscriberOptions.SectionName);
+        services.AddOptions<ShutdownOptions>().Bind(configuration.GetSection(ShutdownOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<JobParserOptions>().Bind(configuration.GetSection(JobParserOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ImageDecodingOptions>().Bind(configuration.GetSection(ImageDecodingOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddInferenceOptions(configuration);

@@ -3,7 +3,7 @@ namespace PullWorker.Worker.Options;
 /// <summary>Section <c>FlowControl</c>: how much the worker takes from Pub/Sub before acking any of it.</summary>
 public sealed class FlowControlOptions
 {
-    public const string Section = "FlowControl";
+    public const string SectionName = "FlowControl";
 
     /// <summary>
     /// Messages handed to the worker at once (each stream may fetch this many, see <c>Subscriber:ClientCount</c>).

@@ -5,7 +5,7 @@ namespace PullWorker.Worker.Options;
 /// <summary>Section <c>Shutdown</c>: how long a drain may take.</summary>
 public sealed class ShutdownOptions
 {
-    public const string Section = "Shutdown";
+    public const string SectionName = "Shutdown";
 
     /// <summary>
     /// Time from SIGTERM (or a preemption notice) to exit. 25 s fits inside a Spot VM's 30 s notice and

@@ -6,7 +6,7 @@ namespace PullWorker.Worker.Options;
 /// </summary>
 public sealed class SubscriberOptions
 {
-    public const string Section = "Subscriber";
+    public const string SectionName = "Subscriber";
 
     /// <summary>
     /// StreamingPull streams, each on its own gRPC channel. Default 2, never the CPU count (the client library's own

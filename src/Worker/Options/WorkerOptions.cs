@@ -5,7 +5,7 @@ namespace PullWorker.Worker.Options;
 /// <summary>Section <c>Worker</c>: where jobs come from and where results go.</summary>
 public sealed class WorkerOptions
 {
-    public const string Section = "Worker";
+    public const string SectionName = "Worker";
 
     /// <summary><c>projects/{project}/subscriptions/{name}</c> to pull jobs from. Required.</summary>
     public string Subscription { get; set; } = string.Empty;

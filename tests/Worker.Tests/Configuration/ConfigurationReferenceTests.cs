@@ -54,7 +54,7 @@ public sealed partial class ConfigurationReferenceTests
             .Where(type => type.Name.EndsWith("Options", StringComparison.Ordinal) && SectionField(type) is not null);
 
     private static FieldInfo? SectionField(Type type) =>
-        type.GetField("Section", BindingFlags.Public | BindingFlags.Static) ?? type.GetField("SectionName", BindingFlags.Public | BindingFlags.Static);
+        type.GetField("SectionName", BindingFlags.Public | BindingFlags.Static);
 
     private static void AddKeys(HashSet<string> keys, string prefix, Type type)
     {
