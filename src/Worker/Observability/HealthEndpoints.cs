@@ -16,8 +16,8 @@ public static class HealthEndpoints
             {
                 ready = readiness.IsReady,
                 modelLoaded = readiness.ModelLoaded,
-                bucketsWarmed = readiness.BucketsWarmed,
-                subscriberStreaming = readiness.SubscriberStreaming,
+                bucketsChecked = readiness.BucketsChecked,
+                subscriberStarted = readiness.SubscriberStarted,
             },
             statusCode: readiness.IsReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable));
         endpoints.MapPrometheusScrapingEndpoint("/metrics");

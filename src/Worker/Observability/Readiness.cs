@@ -7,14 +7,16 @@ namespace PullWorker.Worker.Observability;
 public sealed class Readiness
 {
     private volatile bool _modelLoaded;
-    private volatile bool _bucketsWarmed;
-    private volatile bool _subscriberStreaming;
+    private volatile bool _bucketsChecked;
+    private volatile bool _subscriberStarted;
 
     public bool ModelLoaded { get => _modelLoaded; set => _modelLoaded = value; }
 
-    public bool BucketsWarmed { get => _bucketsWarmed; set => _bucketsWarmed = value; }
+    /// <summary>The results and input buckets answered the start-up permission check.</summary>
+    public bool BucketsChecked { get => _bucketsChecked; set => _bucketsChecked = value; }
 
-    public bool SubscriberStreaming { get => _subscriberStreaming; set => _subscriberStreaming = value; }
+    /// <summary>The subscriber was started and has not stopped (nor begun a drain).</summary>
+    public bool SubscriberStarted { get => _subscriberStarted; set => _subscriberStarted = value; }
 
-    public bool IsReady => ModelLoaded && BucketsWarmed && SubscriberStreaming;
+    public bool IsReady => ModelLoaded && BucketsChecked && SubscriberStarted;
 }

@@ -83,7 +83,7 @@ public sealed partial class PullWorkerService(
         _resultWriter = CreateResultWriter(worker);
         // Also opens the connection and fetches a token before the first job needs them.
         await new StorageAccessCheck(storage, storageOptions.Value).VerifyAsync("Worker:Results", _resultWriter.Results.Bucket, "Worker:InputBuckets", worker.InputBuckets, cancellationToken);
-        readiness.BucketsWarmed = true;
+        readiness.BucketsChecked = true;
 
         _handler = new JobHandler(
             new JobParser(parserOptions.Value), _pipeline, _resultWriter, new ResultDocuments(time), maxDeliveryAttempts,
@@ -106,11 +106,11 @@ public sealed partial class PullWorkerService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var intake = _intake = _subscriber!.StartAsync(_handler!.HandleAsync);
-        readiness.SubscriberStreaming = true;
+        readiness.SubscriberStarted = true;
         failure.Watch(IntakeSource, intake);
         var watch = WatchModelAsync(_pipeline!, workerOptions.Value.ModelPollInterval, stoppingToken);
         await intake.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        readiness.SubscriberStreaming = false;
+        readiness.SubscriberStarted = false;
         if (intake.IsCompletedSuccessfully && !_draining && !stoppingToken.IsCancellationRequested)
         {
             failure.Fail(IntakeSource, "the subscriber stopped on its own");
@@ -133,7 +133,7 @@ public sealed partial class PullWorkerService(
         var grace = failure.Reason is null ? shutdownOptions.Value.Grace : TimeSpan.FromSeconds(1);
         LogDraining(grace);
         var started = time.GetTimestamp();
-        readiness.SubscriberStreaming = false;
+        readiness.SubscriberStarted = false;
         _hardStopCts.CancelAfter(grace);
         using var hostGaveUp = cancellationToken.Register(_hardStopCts.Cancel);
         var complete = true;

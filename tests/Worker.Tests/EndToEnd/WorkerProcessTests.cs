@@ -143,8 +143,8 @@ public sealed class WorkerProcessTests
             Assert.That(alive.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(readiness.RootElement.GetProperty("ready").GetBoolean(), Is.True);
             Assert.That(readiness.RootElement.GetProperty("modelLoaded").GetBoolean(), Is.True);
-            Assert.That(readiness.RootElement.GetProperty("bucketsWarmed").GetBoolean(), Is.True);
-            Assert.That(readiness.RootElement.GetProperty("subscriberStreaming").GetBoolean(), Is.True);
+            Assert.That(readiness.RootElement.GetProperty("bucketsChecked").GetBoolean(), Is.True);
+            Assert.That(readiness.RootElement.GetProperty("subscriberStarted").GetBoolean(), Is.True);
             Assert.That(metrics, Does.Contain("pullworker_jobs_completed"));
         });
     }
