@@ -110,7 +110,7 @@ public sealed partial class InferenceEngine : IAsyncDisposable
     public InferenceError? Validate(InferenceItem item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        if (ValidateNames(item.Inputs) is { } namesError)
+        if (InputNames.Check(_plan.Inputs, item.Inputs) is { } namesError)
         {
             return namesError;
         }
@@ -120,40 +120,6 @@ public sealed partial class InferenceEngine : IAsyncDisposable
             if (spec.Validate(item.Inputs[spec.Name]) is { } message)
             {
                 return new InferenceError(InferenceErrorCodes.InvalidTensor, message);
-            }
-        }
-
-        return null;
-    }
-
-    private InferenceError? ValidateNames(IReadOnlyDictionary<string, TensorData> inputs)
-    {
-        var allPresent = inputs.Count == _plan.Inputs.Count;
-        for (var i = 0; allPresent && i < _plan.Inputs.Count; i++)
-        {
-            allPresent = inputs.ContainsKey(_plan.Inputs[i].Name);
-        }
-
-        if (allPresent)
-        {
-            return null;
-        }
-
-        foreach (var name in inputs.Keys)
-        {
-            if (!_plan.Inputs.Any(spec => spec.Name == name))
-            {
-                return new InferenceError(
-                    InferenceErrorCodes.UnknownInput,
-                    $"input '{name}' is not an input of this pipeline (inputs: {string.Join(", ", _plan.Inputs.Select(i => i.Name))})");
-            }
-        }
-
-        foreach (var spec in _plan.Inputs)
-        {
-            if (!inputs.ContainsKey(spec.Name))
-            {
-                return new InferenceError(InferenceErrorCodes.MissingInput, $"input '{spec.Name}' is missing");
             }
         }
 

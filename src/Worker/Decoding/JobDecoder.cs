@@ -58,9 +58,9 @@ public sealed class JobDecoder
             return DecodeRawImageAsync(rawImage, cancellationToken);
         }
 
-        if (CheckNames(job.Inputs) is { } namesError)
+        if (InputNames.Check(_inputs, job.Inputs) is { } namesError)
         {
-            return ValueTask.FromResult(JobDecodeResult.Failed(namesError));
+            return ValueTask.FromResult(JobDecodeResult.Failed(new JobError(JobErrorCodeExtensions.FromWireName(namesError.Code), namesError.Message)));
         }
 
         // Tensors and image targets are checked before any image is fetched or decoded: a job that will fail anyway
@@ -136,28 +136,6 @@ public sealed class JobDecoder
         : new JobError(
             JobErrorCode.InvalidTensor,
             $"input '{spec.Name}': an image was given, but this input takes {spec.DataType.ToContractName()} [{string.Join(',', spec.ItemShape)}]; images feed only uint8 [height,width,3] inputs");
-
-    // The same rules and messages as InferenceEngine.Validate, so a job gets the same answer from either.
-    private JobError? CheckNames(IReadOnlyDictionary<string, JobInput> given)
-    {
-        foreach (var name in given.Keys)
-        {
-            if (!_inputs.Any(spec => spec.Name == name))
-            {
-                return new JobError(JobErrorCode.UnknownInput, $"input '{name}' is not an input of this pipeline (inputs: {_inputList})");
-            }
-        }
-
-        foreach (var spec in _inputs)
-        {
-            if (!given.ContainsKey(spec.Name))
-            {
-                return new JobError(JobErrorCode.MissingInput, $"input '{spec.Name}' is missing");
-            }
-        }
-
-        return null;
-    }
 
     private async ValueTask<JobDecodeResult> DecodeRawImageAsync(ImageInput image, CancellationToken cancellationToken)
     {
