@@ -28,13 +28,13 @@ public sealed class StorageEmulator : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly StorageCatalog _catalog;
-    private readonly FaultInjection _faultInjection;
+    private readonly FaultInjectionMiddleware _faultInjection;
 
     private StorageEmulator(WebApplication app, string emulatorHost)
     {
         _app = app;
         _catalog = app.Services.GetRequiredService<StorageCatalog>();
-        _faultInjection = app.Services.GetRequiredService<FaultInjection>();
+        _faultInjection = app.Services.GetRequiredService<FaultInjectionMiddleware>();
         Faults = app.Services.GetRequiredService<StorageFaults>();
         EmulatorHost = emulatorHost;
     }
@@ -67,7 +67,7 @@ public sealed class StorageEmulator : IAsyncDisposable
         AddStorageServices(builder.Services, options);
 
         var app = builder.Build();
-        var faultInjection = app.Services.GetRequiredService<FaultInjection>();
+        var faultInjection = app.Services.GetRequiredService<FaultInjectionMiddleware>();
         var router = app.Services.GetRequiredService<StorageRouter>();
         app.Use(faultInjection.InvokeAsync);
         // Google's .NET client gzips JSON and upload bodies (Content-Encoding: gzip).
@@ -130,7 +130,7 @@ public sealed class StorageEmulator : IAsyncDisposable
         services.AddSingleton<StorageCatalog>();
         services.AddSingleton<ResumableSessions>();
         services.AddSingleton<StorageFaults>();
-        services.AddSingleton<FaultInjection>();
+        services.AddSingleton<FaultInjectionMiddleware>();
         services.AddSingleton<BucketEndpoints>();
         services.AddSingleton<ObjectEndpoints>();
         services.AddSingleton<MediaDownload>();

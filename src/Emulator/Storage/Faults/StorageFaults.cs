@@ -1,4 +1,4 @@
-namespace PullWorker.Emulator.Storage;
+namespace PullWorker.Emulator.Storage.Faults;
 
 /// <summary>
 /// Test hook: makes the Cloud Storage emulator slow or flaky. Every request first waits

@@ -8,7 +8,7 @@ namespace PullWorker.Emulator.Storage.Faults;
 /// <see cref="StorageFaults"/> says so, answers with an error before any endpoint runs, so an injected
 /// failure never changes state (a resumable session stays where it was).
 /// </summary>
-internal sealed class FaultInjection(StorageFaults faults, TimeProvider time)
+internal sealed class FaultInjectionMiddleware(StorageFaults faults, TimeProvider time)
 {
     private long _requestCount;
 
