@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using PullWorker.Jobs.Results;
 
 namespace PullWorker.Worker.Options;
@@ -10,8 +11,9 @@ public sealed class WorkerOptions
     /// <summary><c>projects/{project}/subscriptions/{name}</c> to pull jobs from. Required.</summary>
     public string Subscription { get; set; } = string.Empty;
 
-    /// <summary><c>gs://bucket/prefix/</c> where each job's result object goes. Required.</summary>
-    public string Results { get; set; } = string.Empty;
+    /// <summary><c>Worker:Results</c>: the <c>gs://bucket/prefix/</c> every result object goes under. Required.</summary>
+    [ConfigurationKeyName("Results")]
+    public string ResultsPrefix { get; set; } = string.Empty;
 
     /// <summary>
     /// <c>object</c> (default): one result object per job. <c>batch</c>: one JSONL object per device batch under

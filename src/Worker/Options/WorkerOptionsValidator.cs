@@ -23,11 +23,11 @@ public sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
             }
         }
 
-        if (string.IsNullOrWhiteSpace(options.Results))
+        if (string.IsNullOrWhiteSpace(options.ResultsPrefix))
         {
             failures.Add("Worker:Results is required (gs://bucket/prefix/)");
         }
-        else if (!GcsUri.TryParse(options.Results, out _, out var error))
+        else if (!GcsUri.TryParse(options.ResultsPrefix, out _, out var error))
         {
             failures.Add($"Worker:Results: {error}");
         }

@@ -82,7 +82,7 @@ public sealed partial class PullWorkerService(
 
         _resultWriter = CreateResultWriter(worker);
         // Also opens the connection and fetches a token before the first job needs them.
-        await new StorageAccessCheck(storage, storageOptions.Value).VerifyAsync("Worker:Results", _resultWriter.Results.Bucket, "Worker:InputBuckets", worker.InputBuckets, cancellationToken);
+        await new StorageAccessCheck(storage, storageOptions.Value).VerifyAsync("Worker:Results", _resultWriter.Prefix.Bucket, "Worker:InputBuckets", worker.InputBuckets, cancellationToken);
         readiness.BucketsChecked = true;
 
         _handler = new JobHandler(
@@ -90,12 +90,12 @@ public sealed partial class PullWorkerService(
             metrics, time, _hardStopCts.Token, loggerFactory.CreateLogger<JobHandler>());
         _subscriber = await BuildSubscriberAsync(worker.Subscription, emulatorHost, cancellationToken);
         await base.StartAsync(cancellationToken);
-        LogStarted(worker.Subscription, _pipeline.Current.Engine.Device.ToString(), worker.Results);
+        LogStarted(worker.Subscription, _pipeline.Current.Engine.Device.ToString(), worker.ResultsPrefix);
     }
 
     private IResultWriter CreateResultWriter(WorkerOptions worker)
     {
-        var results = GcsUri.Parse(worker.Results);
+        var results = GcsUri.Parse(worker.ResultsPrefix);
         return worker.ResultLayout == ResultLayout.Batch
             ? new BatchResultWriter(
                 storage, results, storageOptions, batchingOptions.Value.MaxBatchSize, BatchResultWriter.DefaultLinger, time,

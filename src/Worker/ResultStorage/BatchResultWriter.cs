@@ -48,11 +48,11 @@ public sealed partial class BatchResultWriter : IResultWriter
         _upload = new MultipartCreate(client, options.Value, time);
         _time = time;
         _logger = logger;
-        Results = ResultObjects.AsFolder(results);
+        Prefix = ResultObjects.AsFolder(results);
         _groups = new ResultGroups(maxLines, linger, time, WriteGroupAsync);
     }
 
-    public GcsUri Results { get; }
+    public GcsUri Prefix { get; }
 
     /// <summary>Waits until the object holding <paramref name="result"/>'s line exists.</summary>
     public async Task<ResultWriteOutcome> WriteAsync(JobResult result, CancellationToken cancellationToken)
@@ -67,7 +67,7 @@ public sealed partial class BatchResultWriter : IResultWriter
     {
         var sequence = Interlocked.Increment(ref _sequence);
         var stamp = _time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss.fff'Z'", CultureInfo.InvariantCulture);
-        return ResultObjects.ForBatch(Results, $"{stamp}-{_writerId}-{sequence:D8}");
+        return ResultObjects.ForBatch(Prefix, $"{stamp}-{_writerId}-{sequence:D8}");
     }
 
     private async Task WriteGroupAsync(ResultGroup group)

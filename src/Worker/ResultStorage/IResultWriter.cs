@@ -11,7 +11,7 @@ namespace PullWorker.Worker.ResultStorage;
 public interface IResultWriter : IDisposable
 {
     /// <summary>The bucket and prefix every result goes under (always ending in <c>/</c> or empty).</summary>
-    GcsUri Results { get; }
+    GcsUri Prefix { get; }
 
     /// <summary>Completes once <paramref name="result"/> is durable in Cloud Storage; only then may its message be acked.</summary>
     /// <exception cref="Google.GoogleApiException">The write failed for good (after retries): do not ack.</exception>

@@ -33,17 +33,17 @@ public sealed partial class ObjectResultWriter : IResultWriter
         ArgumentNullException.ThrowIfNull(options);
         _upload = new MultipartCreate(client, options.Value, time);
         _logger = logger;
-        Results = ResultObjects.AsFolder(results);
+        Prefix = ResultObjects.AsFolder(results);
     }
 
     /// <summary>The bucket and prefix every result goes under.</summary>
-    public GcsUri Results { get; }
+    public GcsUri Prefix { get; }
 
     /// <summary>Where the result of job <paramref name="id"/> goes.</summary>
     public GcsUri ObjectFor(JobId id)
     {
-        var uri = ResultObjects.ForJob(Results, id);
-        Debug.Assert(uri.ObjectName.StartsWith(Results.ObjectName, StringComparison.Ordinal), "a result escaped its prefix");
+        var uri = ResultObjects.ForJob(Prefix, id);
+        Debug.Assert(uri.ObjectName.StartsWith(Prefix.ObjectName, StringComparison.Ordinal), "a result escaped its prefix");
         return uri;
     }
 

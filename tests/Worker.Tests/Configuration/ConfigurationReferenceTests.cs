@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
 
 namespace PullWorker.Worker.Tests.Configuration;
 
@@ -8,7 +9,7 @@ namespace PullWorker.Worker.Tests.Configuration;
 /// docs/configuration.md is the one reference of the worker's keys: every key the worker binds must be in it, and
 /// nothing in it may be a key no code binds. The keys are derived from the options classes themselves (every public
 /// settable property of every class of the worker's assemblies that names a configuration section), the way the
-/// configuration binder sees them: list items as <c>N</c>, dictionary entries as <c>{name}</c>.
+/// configuration binder sees them (a <see cref="ConfigurationKeyNameAttribute"/> names the key): list items as <c>N</c>, dictionary entries as <c>{name}</c>.
 /// </summary>
 [TestFixture]
 public sealed partial class ConfigurationReferenceTests
@@ -60,7 +61,7 @@ public sealed partial class ConfigurationReferenceTests
     {
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod?.IsPublic == true))
         {
-            AddValueKeys(keys, $"{prefix}:{property.Name}", property.PropertyType);
+            AddValueKeys(keys, $"{prefix}:{property.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name ?? property.Name}", property.PropertyType);
         }
     }
 
