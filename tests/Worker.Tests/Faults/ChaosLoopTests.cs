@@ -69,7 +69,7 @@ public sealed class ChaosLoopTests
 
             // No worker is alive, so every lease still open is the dead one's: the emulator's clock moves past them
             // and Pub/Sub makes those messages deliverable again, as it would have after the lease in real time.
-            await emulatorClock.LapseAsync(deployment, liveStreams: 0, AckDeadline + TimeSpan.FromSeconds(1), cancellationToken);
+            await emulatorClock.SkipOnceStreamsEndAsync(deployment, liveStreams: 0, AckDeadline + TimeSpan.FromSeconds(1), cancellationToken);
             await deployment.WaitForStatsAsync(s => s.Outstanding == 0, cancellationToken);
             await TestContext.Out.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,

@@ -78,7 +78,7 @@ public sealed class SharedSubscriptionTests
 
             // Rather than the survivors idling until the victim's leases lapse in real time, the emulator's clock
             // jumps past them once its streams have ended; the survivors' own leases have more left than the jump.
-            var afterSkip = await emulatorClock.LapseAsync(deployment, (WorkerCount - 1) * StreamsPerWorker, Skip, cancellationToken);
+            var afterSkip = await emulatorClock.SkipOnceStreamsEndAsync(deployment, (WorkerCount - 1) * StreamsPerWorker, Skip, cancellationToken);
 
             var (results, stats) = await published.WaitUntilDoneAsync(deployment, cancellationToken);
             await TestContext.Out.WriteLineAsync($"at kill: {atKill}; after the skip: {afterSkip}; {published.Summary(stats, stopwatch.Elapsed, results)}");
