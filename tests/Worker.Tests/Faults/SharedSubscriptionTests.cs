@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using PullWorker.Worker.Options;
 using PullWorker.Worker.Tests.EndToEnd;
 using PullWorker.Worker.Tests.Process;
 
@@ -14,9 +15,6 @@ public sealed class SharedSubscriptionTests
 {
     private const int Jobs = 1_500;
     private const int WorkerCount = 3;
-
-    /// <summary>StreamingPull streams each worker opens (<c>Subscriber:ClientCount</c>, default 2).</summary>
-    private const int StreamsPerWorker = 2;
 
     /// <summary>Results the victim writes before it is killed: it is then mid-stream, holding leases.</summary>
     private const int VictimWritesBeforeKill = 200;
@@ -78,7 +76,8 @@ public sealed class SharedSubscriptionTests
 
             // Rather than the survivors idling until the victim's leases lapse in real time, the emulator's clock
             // jumps past them once its streams have ended; the survivors' own leases have more left than the jump.
-            var afterSkip = await emulatorClock.SkipOnceStreamsEndAsync(deployment, (WorkerCount - 1) * StreamsPerWorker, Skip, cancellationToken);
+            var survivorStreams = (WorkerCount - 1) * new SubscriberOptions().ClientCount;
+            var afterSkip = await emulatorClock.SkipOnceStreamsEndAsync(deployment, survivorStreams, Skip, cancellationToken);
 
             var (results, stats) = await published.WaitUntilDoneAsync(deployment, cancellationToken);
             await TestContext.Out.WriteLineAsync($"at kill: {atKill}; after the skip: {afterSkip}; {published.Summary(stats, stopwatch.Elapsed, results)}");
