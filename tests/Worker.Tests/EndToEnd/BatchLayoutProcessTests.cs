@@ -52,7 +52,7 @@ public sealed class BatchLayoutProcessTests
 
             // The dead worker's leases run out; Pub/Sub redelivers what they held.
             progress.Add(deployment.BatchLines().Select(l => l.Id.Value).Distinct().Count());
-            clock.Skip(TimeSpan.FromMinutes(2));
+            await clock.SkipOnceStreamsEndAsync(deployment, liveStreams: 0, TimeSpan.FromMinutes(2), cancellationToken);
             await deployment.WaitForStatsAsync(s => s.Outstanding == 0, cancellationToken);
         }
 

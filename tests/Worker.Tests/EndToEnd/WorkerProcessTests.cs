@@ -55,7 +55,7 @@ public sealed class WorkerProcessTests
 
         // The dead worker's leases (up to the subscriber's first 60 s) run out; Pub/Sub redelivers what they held.
         var afterKill = deployment.Results().Count;
-        clock.Skip(TimeSpan.FromMinutes(2));
+        await clock.SkipOnceStreamsEndAsync(deployment, liveStreams: 0, TimeSpan.FromMinutes(2), cancellationToken);
         await deployment.WaitForStatsAsync(s => s.Outstanding == 0, cancellationToken);
         await using var second = WorkerProcess.Start(Environment(deployment));
         var results = await deployment.WaitForResultsAsync(Jobs, cancellationToken);
@@ -99,7 +99,7 @@ public sealed class WorkerProcessTests
         // before any lease (10 s) could have expired. Google's client cancels its streams on stop, so messages the
         // emulator sent into them as the nacks freed room were never read: those come back when their lease lapses.
         var afterExit = deployment.Emulator.PubSub.GetStats(deployment.Subscription);
-        clock.Skip(LocalDeployment.MaxRetryBackoff + TimeSpan.FromSeconds(1));
+        await clock.SkipOnceStreamsEndAsync(deployment, liveStreams: 0, LocalDeployment.MaxRetryBackoff + TimeSpan.FromSeconds(1), cancellationToken);
         var redelivered = (await deployment.PullAndNackAsync(cancellationToken)).Count(m => m.DeliveryAttempt > 1);
         clock.Skip(AckDeadline);
         await TestContext.Out.WriteLineAsync($"drain took {drain.TotalSeconds:F2} s; after exit: {afterExit}; {redelivered} redelivered at once");

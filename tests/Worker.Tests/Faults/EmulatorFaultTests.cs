@@ -1,7 +1,10 @@
 using System.Diagnostics;
+using System.Globalization;
 using Grpc.Core;
 using Microsoft.Extensions.Configuration;
 using PullWorker.Worker.Hosting;
+using PullWorker.Worker.Options;
+using PullWorker.Worker.Tests.EndToEnd;
 
 namespace PullWorker.Worker.Tests.Faults;
 
@@ -27,6 +30,7 @@ public sealed class EmulatorFaultTests
             deployment,
             () => FaultLoop.Start(TimeSpan.FromSeconds(1), () => pubSub.CloseAllStreams(StatusCode.Unavailable)),
             published,
+            lostAcks: null,
             cancellationToken,
             ("FlowControl:MaxOutstandingMessages", "4"));
 
@@ -38,7 +42,8 @@ public sealed class EmulatorFaultTests
     [CancelAfter(90_000)]
     public async Task Worker_BurstsOfAckAndModackErrors_EveryJobDoneExactlyOnce(CancellationToken cancellationToken)
     {
-        await using var deployment = await LocalDeployment.CreateAsync("ack-errors", cancellationToken);
+        await using var emulatorClock = new SkippableClock();
+        await using var deployment = await LocalDeployment.CreateAsync("ack-errors", cancellationToken, emulatorClock.Time);
         var published = await PublishedJobs.PublishAsync(deployment, 400, seed: 912, malformed: true, cancellationToken);
         deployment.Emulator.Storage.Faults.Latency = TimeSpan.FromMilliseconds(50);
         var pubSub = deployment.Emulator.PubSub;
@@ -59,6 +64,7 @@ public sealed class EmulatorFaultTests
                 },
                 maxStrikes: 5),
             published,
+            lostAcks: emulatorClock,
             cancellationToken,
             ("FlowControl:MaxOutstandingMessages", "4"),
 
@@ -82,7 +88,7 @@ public sealed class EmulatorFaultTests
         var requestsBefore = storage.RequestCount;
 
         // Retries start at a quarter second instead of Google's 1 s, so the test stays short; the logic is the same.
-        await RunWorkerAsync(deployment, faults: null, published, cancellationToken, ("Storage:RetryBaseDelay", "00:00:00.250"));
+        await RunWorkerAsync(deployment, faults: null, published, lostAcks: null, cancellationToken, ("Storage:RetryBaseDelay", "00:00:00.250"));
         var requests = storage.RequestCount - requestsBefore;
         storage.Faults.Reset();
 
@@ -99,7 +105,7 @@ public sealed class EmulatorFaultTests
         deployment.Emulator.Storage.Faults.Latency = TimeSpan.FromSeconds(1.5);
 
         var clock = Stopwatch.StartNew();
-        await RunWorkerAsync(deployment, faults: null, published, cancellationToken);
+        await RunWorkerAsync(deployment, faults: null, published, lostAcks: null, cancellationToken);
 
         published.AssertEachDoneExactlyOnce(deployment, "slow storage");
         Assert.That(clock.Elapsed, Is.GreaterThan(TimeSpan.FromSeconds(3)), "storage really was slow");
@@ -107,12 +113,14 @@ public sealed class EmulatorFaultTests
 
     /// <summary>
     /// Runs a worker in this process until every job is done, with <paramref name="faults"/> (if any) striking
-    /// meanwhile; returns how often they struck. The faults start once the worker has started.
+    /// meanwhile; returns how often they struck. The faults start once the worker has started. With
+    /// <paramref name="lostAcks"/>, the emulator's clock, leases whose ack was lost lapse by skipping it.
     /// </summary>
     private static async Task<int> RunWorkerAsync(
         LocalDeployment deployment,
         Func<FaultLoop>? faults,
         PublishedJobs published,
+        SkippableClock? lostAcks,
         CancellationToken cancellationToken,
         params (string Key, string Value)[] settings)
     {
@@ -129,7 +137,9 @@ public sealed class EmulatorFaultTests
         int strikes;
         await using (var loop = faults?.Invoke())
         {
-            var (results, stats) = await published.WaitUntilDoneAsync(deployment, cancellationToken);
+            var (results, stats) = lostAcks is null
+                ? await published.WaitUntilDoneAsync(deployment, cancellationToken)
+                : await published.WaitUntilDoneSkippingLostAcksAsync(deployment, lostAcks, AckDeadline(configuration), cancellationToken);
             strikes = loop?.Strikes ?? 0;
             await TestContext.Out.WriteLineAsync($"{published.Summary(stats, clock.Elapsed, results)}; struck {strikes} times");
         }
@@ -137,4 +147,10 @@ public sealed class EmulatorFaultTests
         await app.StopAsync(cancellationToken);
         return strikes;
     }
+
+    /// <summary>The lease the worker asks for: its <c>Subscriber:AckDeadline</c>, or that key's default.</summary>
+    private static TimeSpan AckDeadline(Dictionary<string, string?> configuration) =>
+        configuration.TryGetValue("Subscriber:AckDeadline", out var value) && value is not null
+            ? TimeSpan.Parse(value, CultureInfo.InvariantCulture)
+            : new SubscriberOptions().AckDeadline;
 }
