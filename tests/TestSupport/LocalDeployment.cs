@@ -142,19 +142,8 @@ public sealed class LocalDeployment : IAsyncDisposable
     }
 
     /// <summary>Waits, bounded by the token, until <paramref name="condition"/> holds on the subscription's stats.</summary>
-    public async Task<SubscriptionStats> WaitForStatsAsync(Func<SubscriptionStats, bool> condition, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var stats = Emulator.PubSub.GetStats(Subscription);
-            if (condition(stats))
-            {
-                return stats;
-            }
-
-            await Task.Delay(50, cancellationToken);
-        }
-    }
+    public Task<SubscriptionStats> WaitForStatsAsync(Func<SubscriptionStats, bool> condition, CancellationToken cancellationToken) =>
+        PollAsync(() => Emulator.PubSub.GetStats(Subscription), condition, cancellationToken);
 
     public async Task<string> PublishAsync(ByteString data, IDictionary<string, string>? attributes, CancellationToken cancellationToken)
     {
@@ -175,19 +164,8 @@ public sealed class LocalDeployment : IAsyncDisposable
             o => JobResult.Parse(o.Data.Span));
 
     /// <summary>Waits, bounded by the token, until at least <paramref name="count"/> results exist.</summary>
-    public async Task<IReadOnlyDictionary<string, JobResult>> WaitForResultsAsync(int count, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var results = Results();
-            if (results.Count >= count)
-            {
-                return results;
-            }
-
-            await Task.Delay(50, cancellationToken);
-        }
-    }
+    public Task<IReadOnlyDictionary<string, JobResult>> WaitForResultsAsync(int count, CancellationToken cancellationToken) =>
+        PollAsync(Results, results => results.Count >= count, cancellationToken);
 
     /// <summary>Every line of every batch-layout object under <paramref name="prefix"/>, duplicates included, in name order.</summary>
     public List<JobResult> BatchLines(string prefix = "out/") =>
@@ -199,14 +177,18 @@ public sealed class LocalDeployment : IAsyncDisposable
     ];
 
     /// <summary>Waits, bounded by the token, until batch-layout lines hold at least <paramref name="count"/> distinct ids.</summary>
-    public async Task<List<JobResult>> WaitForBatchLinesAsync(int count, CancellationToken cancellationToken, string prefix = "out/")
+    public Task<List<JobResult>> WaitForBatchLinesAsync(int count, CancellationToken cancellationToken, string prefix = "out/") =>
+        PollAsync(() => BatchLines(prefix), lines => lines.Select(l => l.Id.Value).Distinct().Count() >= count, cancellationToken);
+
+    /// <summary>Reads <paramref name="read"/> every 50 ms until <paramref name="done"/> holds; the token bounds the wait.</summary>
+    private static async Task<T> PollAsync<T>(Func<T> read, Func<T, bool> done, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var lines = BatchLines(prefix);
-            if (lines.Select(l => l.Id.Value).Distinct().Count() >= count)
+            var value = read();
+            if (done(value))
             {
-                return lines;
+                return value;
             }
 
             await Task.Delay(50, cancellationToken);

@@ -15,19 +15,13 @@ public sealed class BatchLayoutProcessTests
     /// <summary>Slow enough storage that the worker is mid-stream when it is killed, fast enough for a short test.</summary>
     private static readonly TimeSpan StorageLatency = TimeSpan.FromMilliseconds(25);
 
-    private string _directory = string.Empty;
-    private string _modelPath = string.Empty;
+    private ModelFile _model = null!;
 
     [OneTimeSetUp]
-    public async Task WriteModel()
-    {
-        _directory = Directory.CreateTempSubdirectory("pullworker-batch-process-").FullName;
-        _modelPath = Path.Combine(_directory, "tensor.onnx");
-        await File.WriteAllBytesAsync(_modelPath, TensorJobs.Model());
-    }
+    public async Task WriteModel() => _model = await ModelFile.WriteAsync(TensorJobs.Model(), CancellationToken.None);
 
     [OneTimeTearDown]
-    public void DeleteModel() => Directory.Delete(_directory, recursive: true);
+    public void DeleteModel() => _model.Dispose();
 
     [Test]
     [CancelAfter(120_000)]
@@ -81,7 +75,7 @@ public sealed class BatchLayoutProcessTests
 
     private Dictionary<string, string?> Environment(LocalDeployment deployment)
     {
-        var environment = deployment.WorkerEnvironment(_modelPath);
+        var environment = deployment.WorkerEnvironment(_model.Path);
         environment["Worker__ResultLayout"] = "batch";
         environment["Shutdown__Grace"] = TimeSpan.FromSeconds(10).ToString("c", CultureInfo.InvariantCulture);
         environment["Subscriber__AckDeadline"] = "00:00:10";

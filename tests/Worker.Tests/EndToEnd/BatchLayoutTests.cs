@@ -12,19 +12,13 @@ public sealed class BatchLayoutTests
 {
     private const string BatchResults = "batch/";
 
-    private string _directory = string.Empty;
-    private string _modelPath = string.Empty;
+    private ModelFile _model = null!;
 
     [OneTimeSetUp]
-    public async Task WriteModel()
-    {
-        _directory = Directory.CreateTempSubdirectory("pullworker-batch-layout-").FullName;
-        _modelPath = Path.Combine(_directory, "tensor.onnx");
-        await File.WriteAllBytesAsync(_modelPath, TensorJobs.Model());
-    }
+    public async Task WriteModel() => _model = await ModelFile.WriteAsync(TensorJobs.Model(), CancellationToken.None);
 
     [OneTimeTearDown]
-    public void DeleteModel() => Directory.Delete(_directory, recursive: true);
+    public void DeleteModel() => _model.Dispose();
 
     [Test]
     [CancelAfter(90_000)]
@@ -33,7 +27,7 @@ public sealed class BatchLayoutTests
         const int jobs = 400;
         await using var deployment = await LocalDeployment.CreateAsync("layouts", cancellationToken);
         var batchSubscription = await deployment.AddSubscriptionAsync("layouts-batch", cancellationToken);
-        var objectConfiguration = deployment.WorkerConfiguration(_modelPath);
+        var objectConfiguration = deployment.WorkerConfiguration(_model.Path);
         objectConfiguration["Jobs:MaxMessageBytes"] = TensorJobs.MaxMessageBytes.ToString(CultureInfo.InvariantCulture);
         var batchConfiguration = new Dictionary<string, string?>(objectConfiguration);
         batchConfiguration["Worker:Subscription"] = batchSubscription;
@@ -80,7 +74,7 @@ public sealed class BatchLayoutTests
     {
         const int jobs = 120;
         await using var deployment = await LocalDeployment.CreateAsync("batch-faults", cancellationToken);
-        var configuration = deployment.WorkerConfiguration(_modelPath);
+        var configuration = deployment.WorkerConfiguration(_model.Path);
         configuration["Worker:ResultLayout"] = "batch";
         configuration["Storage:RetryAttempts"] = "1";
         configuration["Storage:RetryBaseDelay"] = "00:00:00.010";

@@ -19,32 +19,23 @@ public sealed class LogVolumeTests
     [CancelAfter(120_000)]
     public async Task Worker_DefaultLogLevels_WritesAFewLinesWhateverTheJobCount(CancellationToken cancellationToken)
     {
-        var directory = Directory.CreateTempSubdirectory("pullworker-logs-").FullName;
-        try
-        {
-            var modelPath = Path.Combine(directory, "tensor.onnx");
-            await File.WriteAllBytesAsync(modelPath, TensorJobs.Model(), cancellationToken);
-            await using var deployment = await LocalDeployment.CreateAsync("logs", cancellationToken);
-            // Malformed jobs too: an error result is an outcome, not something to log.
-            await deployment.PublishAllAsync(TensorJobs.Create(Jobs, seed: 21).Select(c => c.Message), cancellationToken);
+        using var model = await ModelFile.WriteAsync(TensorJobs.Model(), cancellationToken);
+        await using var deployment = await LocalDeployment.CreateAsync("logs", cancellationToken);
+        // Malformed jobs too: an error result is an outcome, not something to log.
+        await deployment.PublishAllAsync(TensorJobs.Create(Jobs, seed: 21).Select(c => c.Message), cancellationToken);
 
-            await using var worker = WorkerProcess.Start(deployment.WorkerEnvironment(modelPath));
-            await deployment.WaitForResultsAsync(Jobs, cancellationToken);
-            await worker.TerminateAsync(cancellationToken);
-            var exitCode = await worker.WaitForExitAsync(cancellationToken);
+        await using var worker = WorkerProcess.Start(deployment.WorkerEnvironment(model.Path));
+        await deployment.WaitForResultsAsync(Jobs, cancellationToken);
+        await worker.TerminateAsync(cancellationToken);
+        var exitCode = await worker.WaitForExitAsync(cancellationToken);
 
-            var lines = worker.Stdout.Count + worker.Stderr.Count;
-            await TestContext.Out.WriteLineAsync($"{lines} log lines for {Jobs} jobs:{Environment.NewLine}{worker.Transcript()}");
-            Assert.Multiple(() =>
-            {
-                Assert.That(exitCode, Is.Zero, worker.Transcript());
-                Assert.That(worker.Stdout, Has.Some.Contains("Pulling "), "the worker's own Information lines are kept");
-                Assert.That(lines, Is.LessThan(MaxLines), worker.Transcript());
-            });
-        }
-        finally
+        var lines = worker.Stdout.Count + worker.Stderr.Count;
+        await TestContext.Out.WriteLineAsync($"{lines} log lines for {Jobs} jobs:{Environment.NewLine}{worker.Transcript()}");
+        Assert.Multiple(() =>
         {
-            Directory.Delete(directory, recursive: true);
-        }
+            Assert.That(exitCode, Is.Zero, worker.Transcript());
+            Assert.That(worker.Stdout, Has.Some.Contains("Pulling "), "the worker's own Information lines are kept");
+            Assert.That(lines, Is.LessThan(MaxLines), worker.Transcript());
+        });
     }
 }

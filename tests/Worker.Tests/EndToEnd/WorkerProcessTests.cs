@@ -23,19 +23,13 @@ public sealed class WorkerProcessTests
     /// <summary>The client library's shortest lease, so what does lapse comes back soon.</summary>
     private static readonly TimeSpan AckDeadline = TimeSpan.FromSeconds(10);
 
-    private string _directory = string.Empty;
-    private string _modelPath = string.Empty;
+    private ModelFile _model = null!;
 
     [OneTimeSetUp]
-    public async Task WriteModel()
-    {
-        _directory = Directory.CreateTempSubdirectory("pullworker-process-").FullName;
-        _modelPath = Path.Combine(_directory, "tensor.onnx");
-        await File.WriteAllBytesAsync(_modelPath, TensorJobs.Model());
-    }
+    public async Task WriteModel() => _model = await ModelFile.WriteAsync(TensorJobs.Model(), CancellationToken.None);
 
     [OneTimeTearDown]
-    public void DeleteModel() => Directory.Delete(_directory, recursive: true);
+    public void DeleteModel() => _model.Dispose();
 
     [Test]
     [CancelAfter(90_000)]
@@ -174,7 +168,7 @@ public sealed class WorkerProcessTests
 
     private Dictionary<string, string?> Environment(LocalDeployment deployment)
     {
-        var environment = deployment.WorkerEnvironment(_modelPath);
+        var environment = deployment.WorkerEnvironment(_model.Path);
         environment["Shutdown__Grace"] = Grace.ToString("c", CultureInfo.InvariantCulture);
         environment["Subscriber__AckDeadline"] = AckDeadline.ToString("c", CultureInfo.InvariantCulture);
         environment["Subscriber__AckExtensionWindow"] = "00:00:05";

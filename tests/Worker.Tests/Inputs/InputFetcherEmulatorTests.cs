@@ -2,7 +2,7 @@ using System.Globalization;
 using PullWorker.Jobs;
 using PullWorker.Worker.Inputs;
 using PullWorker.Worker.Storage;
-using PullWorker.Worker.Tests.TestSupport;
+using PullWorker.Worker.Tests.Fixtures;
 
 namespace PullWorker.Worker.Tests.Inputs;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
 using PullWorker.Worker.ResultStorage;
-using PullWorker.Worker.Tests.TestSupport;
+using PullWorker.Worker.Tests.Fixtures;
 
 namespace PullWorker.Worker.Tests.ResultStorage;
 

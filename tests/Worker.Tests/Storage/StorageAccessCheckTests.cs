@@ -1,5 +1,5 @@
 using PullWorker.Worker.Storage;
-using PullWorker.Worker.Tests.TestSupport;
+using PullWorker.Worker.Tests.Fixtures;
 
 namespace PullWorker.Worker.Tests.Storage;
 

@@ -5,7 +5,7 @@ using PullWorker.Emulator;
 using PullWorker.Emulator.Storage;
 using PullWorker.Worker.Storage;
 
-namespace PullWorker.Worker.Tests.TestSupport;
+namespace PullWorker.Worker.Tests.Fixtures;
 
 /// <summary>
 /// The storage emulator on a dynamic port per fixture, with a results and an inputs bucket, and the

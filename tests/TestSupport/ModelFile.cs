@@ -1,7 +1,7 @@
-namespace PullWorker.Worker.Tests.Faults;
+namespace PullWorker.TestSupport;
 
 /// <summary>A model written to a temporary file for the worker's <c>Pipeline:Stages:0:Model</c>; deleted on dispose.</summary>
-internal sealed class ModelFile : IDisposable
+public sealed class ModelFile : IDisposable
 {
     private readonly string _directory;
 
@@ -15,7 +15,7 @@ internal sealed class ModelFile : IDisposable
 
     public static async Task<ModelFile> WriteAsync(byte[] model, CancellationToken cancellationToken)
     {
-        var directory = Directory.CreateTempSubdirectory("pullworker-faults-").FullName;
+        var directory = Directory.CreateTempSubdirectory("pullworker-model-").FullName;
         var path = System.IO.Path.Combine(directory, "model.onnx");
         await File.WriteAllBytesAsync(path, model, cancellationToken);
         return new ModelFile(directory, path);
