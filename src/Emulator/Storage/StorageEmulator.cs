@@ -48,6 +48,11 @@ public sealed class StorageEmulator : IAsyncDisposable
     /// <summary>HTTP requests received so far, injected failures included.</summary>
     public long RequestCount => _faultInjection.RequestCount;
 
+    /// <summary>The most HTTP requests being answered at once since the last <see cref="ResetPeakRequestsInFlight"/>.</summary>
+    public int PeakRequestsInFlight => _faultInjection.PeakInFlight;
+
+    public void ResetPeakRequestsInFlight() => _faultInjection.ResetPeak();
+
     /// <summary>Starts listening on <c>options.Host:options.StoragePort</c> (0 = a free port).</summary>
     /// <exception cref="ArgumentException">The host is not an IP address or "localhost".</exception>
     public static async Task<StorageEmulator> StartAsync(EmulatorOptions options, CancellationToken cancellationToken)

@@ -168,6 +168,40 @@ public sealed class ImageJobDecodingTests
         }
     }
 
+    /// <summary>
+    /// Only decoding takes one of the per-core slots; a download waits on the network, so more downloads than cores
+    /// are in flight (up to <c>Storage:FetchConcurrency</c>), or a 4-core VM would fetch 4 images at a time.
+    /// </summary>
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task DecodeAsync_ManyGsImages_DownloadMoreAtOnceThanThereAreCores(CancellationToken cancellationToken)
+    {
+        var jobs = Environment.ProcessorCount * 4;
+        var uris = new List<string>();
+        for (var i = 0; i < jobs; i++)
+        {
+            uris.Add(await UploadAsync(TestImages.Solid(SKColors.Green, 16, 16), cancellationToken));
+        }
+
+        var decoder = DecoderFor(ImagePipeline);
+        StorageServer.Faults.Latency = TimeSpan.FromMilliseconds(200);
+        StorageServer.ResetPeakRequestsInFlight();
+        try
+        {
+            var results = await Task.WhenAll(uris.Select(uri => decoder.DecodeAsync(ImageJob(uri), cancellationToken).AsTask()));
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(results.Select(r => r.Error), Is.All.Null);
+                Assert.That(StorageServer.PeakRequestsInFlight, Is.GreaterThan(Environment.ProcessorCount));
+            });
+        }
+        finally
+        {
+            StorageServer.Faults.Reset();
+        }
+    }
+
     [Test]
     [CancelAfter(30_000)]
     public async Task DecodeAsync_BadTensorBesideAGsImage_FailsWithoutFetching(CancellationToken cancellationToken)

@@ -11,12 +11,37 @@ namespace PullWorker.Emulator.Storage.Faults;
 internal sealed class FaultInjectionMiddleware(StorageFaults faults, TimeProvider time)
 {
     private long _requestCount;
+    private int _inFlight;
+    private int _peakInFlight;
 
     public long RequestCount => Interlocked.Read(ref _requestCount);
+
+    /// <summary>The most requests being answered at once since the last <see cref="ResetPeak"/>.</summary>
+    public int PeakInFlight => Volatile.Read(ref _peakInFlight);
+
+    public void ResetPeak() => Volatile.Write(ref _peakInFlight, Volatile.Read(ref _inFlight));
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         Interlocked.Increment(ref _requestCount);
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        for (var peak = Volatile.Read(ref _peakInFlight); inFlight > peak; peak = Volatile.Read(ref _peakInFlight))
+        {
+            Interlocked.CompareExchange(ref _peakInFlight, inFlight, peak);
+        }
+
+        try
+        {
+            await AnswerAsync(context, next);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext context, RequestDelegate next)
+    {
         var (latency, failWith) = faults.NextRequest();
         try
         {
