@@ -10,7 +10,6 @@ using PullWorker.Tools.Shared;
 using PullWorker.Worker.Hosting;
 using PullWorker.Worker.Messaging;
 using PullWorker.Worker.Processing;
-using PullWorker.Worker.Models;
 using PullWorker.Worker.Storage;
 using Spectre.Console;
 

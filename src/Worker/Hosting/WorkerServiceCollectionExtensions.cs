@@ -7,7 +7,6 @@ using PullWorker.Worker.Lifecycle;
 using PullWorker.Worker.Observability;
 using PullWorker.Worker.Options;
 using PullWorker.Worker.Processing;
-using PullWorker.Worker.Models;
 using PullWorker.Worker.Storage;
 
 namespace PullWorker.Worker.Hosting;

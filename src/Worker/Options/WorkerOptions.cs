@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using PullWorker.Jobs.Results;
 
 namespace PullWorker.Worker.Options;

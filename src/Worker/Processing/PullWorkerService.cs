@@ -45,16 +45,11 @@ public sealed partial class PullWorkerService(
     ILoggerFactory loggerFactory) : BackgroundService, IAsyncDisposable
 {
     private const string IntakeSource = "Pub/Sub intake (Worker:Subscription)";
-    private const string DeviceSource = "inference device (Pipeline:Device)";
 
     private readonly ILogger _logger = loggerFactory.CreateLogger<PullWorkerService>();
-    private readonly ModelResolver _resolver = new(storage, storageOptions.Value, time);
 
     // Cancels device work and result writes still running when the drain's grace is over.
     private readonly CancellationTokenSource _hardStopCts = new(Timeout.InfiniteTimeSpan, time);
-
-    // One image decode per core at a time, shared by every model version (see JobDecoder).
-    private readonly SemaphoreSlim _decodeSlots = new(Environment.ProcessorCount);
 
     private CurrentPipelineVersion? _pipeline;
     private SubscriberClient? _subscriber;
@@ -62,6 +57,7 @@ public sealed partial class PullWorkerService(
     private Task _intake = Task.CompletedTask;
     private IResultWriter? _resultWriter;
     private InputFetcher? _inputFetcher;
+    private PipelineLoader? _loader;
     private int _disposed;
 
     // Set when a drain begins: the subscriber's run ending after that is the drain, not a failure.
@@ -77,7 +73,9 @@ public sealed partial class PullWorkerService(
         var maxDeliveryAttempts = await SubscriptionCheck.MaxDeliveryAttemptsAsync(worker.Subscription, emulatorHost, cancellationToken);
 
         _inputFetcher = new InputFetcher(storage, worker.InputBuckets, storageOptions, time);
-        _pipeline = new CurrentPipelineVersion(await LoadPipelineAsync(cancellationToken));
+        _loader = new PipelineLoader(
+            pipelineOptions.Value, batchingOptions.Value, imageOptions.Value, storage, storageOptions.Value, _inputFetcher, failure, loggerFactory, time);
+        _pipeline = new CurrentPipelineVersion(await _loader.LoadAsync(cancellationToken));
         readiness.ModelLoaded = true;
 
         _resultWriter = CreateResultWriter(worker);
@@ -108,7 +106,7 @@ public sealed partial class PullWorkerService(
         var intake = _intake = _subscriber!.StartAsync(_handler!.HandleAsync);
         readiness.SubscriberStarted = true;
         failure.Watch(IntakeSource, intake);
-        var watch = WatchModelAsync(_pipeline!, workerOptions.Value.ModelPollInterval, stoppingToken);
+        var watch = _loader!.WatchAsync(_pipeline!, workerOptions.Value.ModelPollInterval, stoppingToken);
         await intake.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         readiness.SubscriberStarted = false;
         if (intake.IsCompletedSuccessfully && !_draining && !stoppingToken.IsCancellationRequested)
@@ -180,7 +178,7 @@ public sealed partial class PullWorkerService(
         _resultWriter?.Dispose();
         _inputFetcher?.Dispose();
         _hardStopCts.Dispose();
-        _decodeSlots.Dispose();
+        _loader?.Dispose();
         Dispose();
     }
 
@@ -207,56 +205,6 @@ public sealed partial class PullWorkerService(
         return builder.BuildAsync(cancellationToken);
     }
 
-    /// <summary>Resolves the configured stages, loads and warms them, and pairs the engine with its decoder.</summary>
-    private async Task<PipelineVersion> LoadPipelineAsync(CancellationToken cancellationToken)
-    {
-        var (pipeline, generations) = await _resolver.ResolveAsync(pipelineOptions.Value, cancellationToken);
-        var engine = await InferenceEngine.StartAsync(pipeline, batchingOptions.Value, loggerFactory, time, cancellationToken: cancellationToken);
-        failure.Watch(DeviceSource, engine.Broken);
-        var decoder = new JobDecoder(engine.Inputs, _inputFetcher!, new ImageDecoder(imageOptions.Value), _decodeSlots);
-        return new PipelineVersion(engine, decoder, ResultDocuments.Describe(engine), generations);
-    }
-
-    /// <summary>
-    /// Polls the <c>gs://</c> stage models; a new generation is loaded and warmed beside the running version, then
-    /// new jobs switch to it between batches and the old version is disposed when its last job is done.
-    /// </summary>
-    private async Task WatchModelAsync(CurrentPipelineVersion pipeline, TimeSpan interval, CancellationToken stop)
-    {
-        if (interval <= TimeSpan.Zero || !ModelResolver.HasRemoteStages(pipelineOptions.Value))
-        {
-            return;
-        }
-
-        using var timer = new PeriodicTimer(interval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stop))
-            {
-                try
-                {
-                    var latest = await _resolver.GenerationsAsync(pipelineOptions.Value, stop);
-                    if (latest.SequenceEqual(pipeline.Current.Generations))
-                    {
-                        continue;
-                    }
-
-                    var next = await LoadPipelineAsync(stop);
-                    LogModelReplaced(pipeline.Current.Info.Sha256, next.Info.Sha256);
-                    await pipeline.ReplaceAsync(next);
-                }
-                catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
-                {
-                    // A bad new model must not take down a worker that runs the old one well.
-                    LogModelReloadFailed(e);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Pulling {Subscription} on {Device}; results go to {Results}")]
     private partial void LogStarted(string subscription, string device, string results);
 
@@ -265,10 +213,4 @@ public sealed partial class PullWorkerService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Drained in {Elapsed}; {Nacked} messages nacked by the handler (complete: {Complete})")]
     private partial void LogDrained(TimeSpan elapsed, long nacked, bool complete);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Model changed: new jobs run on {NewSha256} instead of {OldSha256}")]
-    private partial void LogModelReplaced(string oldSha256, string newSha256);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Loading the changed model failed; the running one stays")]
-    private partial void LogModelReloadFailed(Exception exception);
 }

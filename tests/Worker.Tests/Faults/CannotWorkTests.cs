@@ -10,7 +10,6 @@ using PullWorker.Worker.Hosting;
 using PullWorker.Worker.Lifecycle;
 using PullWorker.Worker.Messaging;
 using PullWorker.Worker.Processing;
-using PullWorker.Worker.Models;
 using PullWorker.Worker.Tests.EndToEnd;
 using PullWorker.Worker.Tests.Process;
 

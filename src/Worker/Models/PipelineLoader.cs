@@ -1,0 +1,96 @@
+using Google.Cloud.Storage.V1;
+using PullWorker.Inference;
+using PullWorker.Inference.Configuration;
+using PullWorker.Worker.Decoding;
+using PullWorker.Worker.Inputs;
+using PullWorker.Worker.Lifecycle;
+using PullWorker.Worker.Processing;
+using PullWorker.Worker.Storage;
+
+namespace PullWorker.Worker.Models;
+
+/// <summary>
+/// Loads the configured pipeline (models resolved from <c>gs://</c>, loaded and warmed on the device, paired with
+/// the decoder that checks jobs against its inputs), and, while the worker runs, replaces it when a <c>gs://</c>
+/// stage model gets a new generation.
+/// </summary>
+internal sealed partial class PipelineLoader(
+    PipelineOptions pipeline,
+    BatchingOptions batching,
+    ImageDecodingOptions images,
+    StorageClient storage,
+    StorageOptions storageOptions,
+    InputFetcher fetcher,
+    WorkerFailure failure,
+    ILoggerFactory loggerFactory,
+    TimeProvider time) : IDisposable
+{
+    private const string DeviceSource = "inference device (Pipeline:Device)";
+
+    private readonly ModelResolver _resolver = new(storage, storageOptions, time);
+    private readonly ILogger _logger = loggerFactory.CreateLogger<PipelineLoader>();
+
+    // One image decode per core at a time, shared by every version (see JobDecoder).
+    private readonly SemaphoreSlim _decodeSlots = new(Environment.ProcessorCount);
+
+    /// <summary>
+    /// A new version, warmed up. Its engine breaking for good (a lost device) fails the worker.
+    /// </summary>
+    public async Task<PipelineVersion> LoadAsync(CancellationToken cancellationToken)
+    {
+        var (local, generations) = await _resolver.ResolveAsync(pipeline, cancellationToken);
+        var engine = await InferenceEngine.StartAsync(local, batching, loggerFactory, time, cancellationToken: cancellationToken);
+        failure.Watch(DeviceSource, engine.Broken);
+        var decoder = new JobDecoder(engine.Inputs, fetcher, new ImageDecoder(images), _decodeSlots);
+        return new PipelineVersion(engine, decoder, ResultDocuments.Describe(engine), generations);
+    }
+
+    /// <summary>
+    /// Polls the <c>gs://</c> stage models every <paramref name="interval"/> until <paramref name="stop"/>; a new
+    /// generation is loaded and warmed beside the running version, then new jobs switch to it between batches and
+    /// the old version is disposed when its last job is done. A new model that fails to load leaves the old one.
+    /// </summary>
+    public async Task WatchAsync(CurrentPipelineVersion current, TimeSpan interval, CancellationToken stop)
+    {
+        if (interval <= TimeSpan.Zero || !ModelResolver.HasRemoteStages(pipeline))
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                try
+                {
+                    var latest = await _resolver.GenerationsAsync(pipeline, stop);
+                    if (latest.SequenceEqual(current.Current.Generations))
+                    {
+                        continue;
+                    }
+
+                    var next = await LoadAsync(stop);
+                    LogModelReplaced(current.Current.Info.Sha256, next.Info.Sha256);
+                    await current.ReplaceAsync(next);
+                }
+                catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+                {
+                    // A bad new model must not take down a worker that runs the old one well.
+                    LogModelReloadFailed(e);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+    }
+
+    public void Dispose() => _decodeSlots.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model changed: new jobs run on {NewSha256} instead of {OldSha256}")]
+    private partial void LogModelReplaced(string oldSha256, string newSha256);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Loading the changed model failed; the running one stays")]
+    private partial void LogModelReloadFailed(Exception exception);
+}
