@@ -12,54 +12,32 @@ public static class PublishWindow
 
     /// <summary>Publishes every message; returns their IDs in order. <paramref name="published"/> runs once per ID.</summary>
     public static async Task<IReadOnlyList<string>> PublishAllAsync(
-        PublisherClient publisher, IEnumerable<PubsubMessage> messages, Action published, CancellationToken cancellationToken)
+        PublisherClient publisher, IReadOnlyList<PubsubMessage> messages, Action published, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(publisher);
         ArgumentNullException.ThrowIfNull(messages);
         ArgumentNullException.ThrowIfNull(published);
-        using var window = new SemaphoreSlim(MaxInFlight);
-        var pending = new List<Task<string>>();
-        try
-        {
-            foreach (var message in messages)
+        var ids = new string[messages.Count];
+        await PublishStreamAsync(
+            publisher,
+            messages.Select((message, index) => (index, message)).ToAsyncEnumerable(),
+            (index, id) =>
             {
-                await window.WaitAsync(cancellationToken);
-                pending.Add(PublishOneAsync(message));
-            }
-        }
-        finally
-        {
-            // Whatever happened, every publish already started finishes before the window is disposed.
-            await ((Task)Task.WhenAll(pending)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-
-        return await Task.WhenAll(pending);
-
-        async Task<string> PublishOneAsync(PubsubMessage message)
-        {
-            try
-            {
-                // The client batches and retries on its own and takes no token; a cancelled run stops adding more.
-                var id = await publisher.PublishAsync(message);
+                ids[index] = id;
                 published();
-                return id;
-            }
-            finally
-            {
-                window.Release();
-            }
-        }
+            },
+            cancellationToken);
+        return ids;
     }
 
     /// <summary>
-    /// Publishes a stream of any length with the same window and keeps nothing once a message is published, so
-    /// memory stays flat: <paramref name="published"/> gets each job id once its message is stored. Returns how many
-    /// were published; the first publish failure is rethrown after the ones in flight finish.
+    /// Publishes a stream of any length and keeps nothing once a message is published, so memory stays flat:
+    /// <paramref name="published"/> gets each message's key and ID once it is stored. Returns how many were
+    /// published; the first publish failure is rethrown after the ones in flight finish.
     /// </summary>
-    public static async Task<int> PublishStreamAsync(
+    public static async Task<int> PublishStreamAsync<TKey>(
         PublisherClient publisher,
-        IAsyncEnumerable<(string JobId, PubsubMessage Message)> messages,
-        Action<string> published,
+        IAsyncEnumerable<(TKey Key, PubsubMessage Message)> messages,
+        Action<TKey, string> published,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(publisher);
@@ -70,7 +48,7 @@ public static class PublishWindow
         Exception? failure = null;
         try
         {
-            await foreach (var (jobId, message) in messages.WithCancellation(cancellationToken))
+            await foreach (var (key, message) in messages.WithCancellation(cancellationToken))
             {
                 await window.WaitAsync(cancellationToken);
                 if (Volatile.Read(ref failure) is not null)
@@ -79,7 +57,7 @@ public static class PublishWindow
                     break;
                 }
 
-                _ = PublishOneAsync(jobId, message);
+                _ = PublishOneAsync(key, message);
             }
         }
         finally
@@ -98,13 +76,14 @@ public static class PublishWindow
 
         return count;
 
-        async Task PublishOneAsync(string jobId, PubsubMessage message)
+        async Task PublishOneAsync(TKey key, PubsubMessage message)
         {
             try
             {
-                await publisher.PublishAsync(message);
+                // The client batches and retries on its own and takes no token; a cancelled run stops adding more.
+                var id = await publisher.PublishAsync(message);
                 Interlocked.Increment(ref count);
-                published(jobId);
+                published(key, id);
             }
             catch (Exception e)
             {

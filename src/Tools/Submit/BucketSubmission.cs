@@ -58,11 +58,11 @@ public sealed class BucketSubmission(IAnsiConsole console, string? emulatorHost)
                     return await PublishWindow.PublishStreamAsync(
                         publisher,
                         messages,
-                        id =>
+                        (jobId, _) =>
                         {
                             lock (gate)
                             {
-                                manifest?.WriteLine(id);
+                                manifest?.WriteLine(jobId);
                                 bar.Increment(1);
                             }
                         },
