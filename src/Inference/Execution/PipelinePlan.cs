@@ -164,6 +164,12 @@ internal sealed class PipelinePlan : IDisposable
         }
 
         var classes = metadata.Dimensions[1];
+        if (post.TopK > classes)
+        {
+            throw new InvalidOperationException(
+                $"Pipeline:Postprocessing:TopK is {post.TopK}, but '{last.Model.Name}' has only {classes} classes (0 keeps them all)");
+        }
+
         var bytes = ClassificationPostprocessingStage.Build(produced, classes, post.Softmax, post.TopK);
         const string name = "classification_postprocessing";
         var (model, session) = loader.Load(name, "builtin:" + name, bytes);

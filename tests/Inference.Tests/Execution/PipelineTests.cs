@@ -128,6 +128,17 @@ public sealed class PipelineTests
     }
 
     [Test]
+    public void Postprocessing_TopKAboveTheModelsClasses_FailsNamingTheKey()
+    {
+        var options = Pipelines.Of(ModelFiles.Logits3);
+        options.Postprocessing = new ClassificationOptions { TopK = 5 };
+
+        var error = Assert.Throws<InvalidOperationException>(() => InferenceEngine.Create(options, new BatchingOptions()));
+
+        Assert.That(error!.Message, Does.StartWith("Pipeline:Postprocessing:TopK is 5, but 'logits3' has only 3 classes"));
+    }
+
+    [Test]
     public async Task WarmUp_Completed_EngineReadyWithEveryBucket()
     {
         var engine = InferenceEngine.Create(ChainPipeline.Options(), new BatchingOptions { MaxBatchSize = 6 });
