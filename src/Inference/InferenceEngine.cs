@@ -74,7 +74,7 @@ public sealed partial class InferenceEngine : IAsyncDisposable
 
     /// <summary>
     /// Validates the options, selects the device and loads every stage. Throws <see cref="DeviceUnavailableException"/>
-    /// when <c>cuda</c> is requested without the provider, and <see cref="InvalidOperationException"/> naming the
+    /// when <c>cuda</c> is requested without the provider, and <see cref="PipelineSetupException"/> naming the
     /// configuration key for any other problem.
     /// </summary>
     public static InferenceEngine Create(
@@ -192,7 +192,7 @@ public sealed partial class InferenceEngine : IAsyncDisposable
         var bucketSizes = pipeline.EffectiveBatchSizes(batching.MaxBatchSize);
         if (bucketSizes[^1] < batching.MaxBatchSize)
         {
-            throw new InvalidOperationException(
+            throw new PipelineSetupException(
                 $"Pipeline:BatchSizes: the largest bucket ({bucketSizes[^1]}) must be at least Batching:MaxBatchSize ({batching.MaxBatchSize})");
         }
 
@@ -269,7 +269,7 @@ public sealed partial class InferenceEngine : IAsyncDisposable
     {
         if (result.Failed)
         {
-            throw new InvalidOperationException(result.FailureMessage);
+            throw new PipelineSetupException(result.FailureMessage);
         }
     }
 

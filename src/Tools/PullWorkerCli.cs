@@ -49,7 +49,8 @@ public static class PullWorkerCli
         Results.ResultTooLargeException e => e.Message,
         RpcException e => $"Pub/Sub: {e.Status.StatusCode}: {e.Status.Detail}",
         ArgumentException e => e.Message,
-        FileNotFoundException e => e.Message,
+        // Files named on the command line: missing, a directory, unreadable.
+        IOException e => e.Message,
         UnauthorizedAccessException e => e.Message,
         _ => WorkerHost.StartupProblem(exception),
     };

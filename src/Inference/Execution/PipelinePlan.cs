@@ -53,14 +53,14 @@ internal sealed class PipelinePlan : IDisposable
                 var path = options.Stages[i].Model;
                 if (!File.Exists(path))
                 {
-                    throw new InvalidOperationException($"Pipeline:Stages:{i}:Model: file '{path}' does not exist");
+                    throw new PipelineSetupException($"Pipeline:Stages:{i}:Model: file '{path}' does not exist");
                 }
 
                 var (model, session) = loader.LoadFile(Path.GetFileNameWithoutExtension(path), path);
                 if (DataDependentShapes.FindOperator(path) is { } op)
                 {
                     session.Dispose();
-                    throw new InvalidOperationException(
+                    throw new PipelineSetupException(
                         $"Pipeline:Stages:{i}:Model: model '{Path.GetFileName(path)}' uses {op}, whose output shape depends on the input data; the engine preallocates every stage's outputs per batch size, so such models are not supported");
                 }
 
@@ -108,13 +108,13 @@ internal sealed class PipelinePlan : IDisposable
     {
         foreach (var name in stage.Inputs.Keys.Where(name => !session.InputMetadata.ContainsKey(name)))
         {
-            throw new InvalidOperationException(
+            throw new PipelineSetupException(
                 $"{key}:Inputs:{name}: model '{model.Name}' has no input '{name}' (it has: {string.Join(", ", session.InputNames)})");
         }
 
         foreach (var name in stage.Outputs.Keys.Where(name => !session.OutputMetadata.ContainsKey(name)))
         {
-            throw new InvalidOperationException(
+            throw new PipelineSetupException(
                 $"{key}:Outputs:{name}: model '{model.Name}' has no output '{name}' (it has: {string.Join(", ", session.OutputNames)})");
         }
 
@@ -130,10 +130,10 @@ internal sealed class PipelinePlan : IDisposable
     {
         var target = image.Target ?? (first.Inputs.Count == 1
             ? first.Inputs[0].ModelName
-            : throw new InvalidOperationException(
+            : throw new PipelineSetupException(
                 $"Pipeline:Image:Target must name which input of '{first.Model.Name}' gets the image (it has: {string.Join(", ", first.Inputs.Select(i => i.ModelName))})"));
         var feeding = first.Inputs.FirstOrDefault(i => i.ModelName == target).Source
-            ?? throw new InvalidOperationException(
+            ?? throw new PipelineSetupException(
                 $"Pipeline:Image:Target: '{first.Model.Name}' has no input '{target}' (it has: {string.Join(", ", first.Inputs.Select(i => i.ModelName))})");
         var bytes = ImagePreprocessingStage.Build(
             image.Width, image.Height, image.Scale, image.EffectiveMean, image.EffectiveStd, image.Input, feeding);
@@ -146,12 +146,12 @@ internal sealed class PipelinePlan : IDisposable
         ClassificationOptions post, LoadedStage last, SessionLoader loader)
     {
         var (modelName, produced) = post.Source is null
-            ? last.Outputs.Count == 1 ? last.Outputs[0] : throw new InvalidOperationException(
+            ? last.Outputs.Count == 1 ? last.Outputs[0] : throw new PipelineSetupException(
                 $"Pipeline:Postprocessing:Source must name which output of '{last.Model.Name}' holds the logits (it has: {string.Join(", ", last.Outputs.Select(o => o.Produced))})")
             : last.Outputs.FirstOrDefault(o => o.Produced == post.Source);
         if (modelName is null)
         {
-            throw new InvalidOperationException(
+            throw new PipelineSetupException(
                 $"Pipeline:Postprocessing:Source: '{last.Model.Name}' has no output '{post.Source}' (it has: {string.Join(", ", last.Outputs.Select(o => o.Produced))})");
         }
 
@@ -159,14 +159,14 @@ internal sealed class PipelinePlan : IDisposable
         if (metadata.ElementDataType != Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float
             || metadata.Dimensions.Length != 2 || metadata.Dimensions[1] <= 0)
         {
-            throw new InvalidOperationException(
+            throw new PipelineSetupException(
                 $"Pipeline:Postprocessing: output '{produced}' must be float32 [N, classes] with a fixed class count, got {metadata.ElementDataType} [{string.Join(',', metadata.Dimensions)}]");
         }
 
         var classes = metadata.Dimensions[1];
         if (post.TopK > classes)
         {
-            throw new InvalidOperationException(
+            throw new PipelineSetupException(
                 $"Pipeline:Postprocessing:TopK is {post.TopK}, but '{last.Model.Name}' has only {classes} classes (0 keeps them all)");
         }
 
@@ -186,7 +186,7 @@ internal sealed class PipelinePlan : IDisposable
 
         return labels.Length == classes
             ? labels
-            : throw new InvalidOperationException(
+            : throw new PipelineSetupException(
                 $"Pipeline:Postprocessing:Labels: '{path}' has {labels.Length} labels but the model has {classes} classes");
     }
 
@@ -211,7 +211,7 @@ internal sealed class PipelinePlan : IDisposable
                 }
                 else if (existing.DataType != spec.DataType || !existing.ItemShape.SequenceEqual(spec.ItemShape))
                 {
-                    throw new InvalidOperationException(
+                    throw new PipelineSetupException(
                         $"pipeline input '{source}' feeds stages with different types: {existing.DataType} [{string.Join(',', existing.ItemShape)}] vs {spec.DataType} [{string.Join(',', spec.ItemShape)}]");
                 }
             }
@@ -220,7 +220,7 @@ internal sealed class PipelinePlan : IDisposable
             {
                 if (!produced.Add(name) || inputs.Exists(i => i.Name == name))
                 {
-                    throw new InvalidOperationException(
+                    throw new PipelineSetupException(
                         $"tensor '{name}' is defined twice (stage '{stage.Model.Name}'); rename it with Pipeline:Stages:N:Outputs");
                 }
             }
@@ -234,12 +234,12 @@ internal sealed class PipelinePlan : IDisposable
         var where = $"input '{name}' of stage '{stage.Model.Name}'";
         if (!metadata.IsTensor || !TensorDataTypes.TryFromOrt(metadata.ElementDataType, out var type) || type == TensorDataType.String)
         {
-            throw new InvalidOperationException($"{where} has type {metadata.ElementDataType}; pipeline inputs must be float32, float16, int64, int32, uint8 or bool tensors");
+            throw new PipelineSetupException($"{where} has type {metadata.ElementDataType}; pipeline inputs must be float32, float16, int64, int32, uint8 or bool tensors");
         }
 
         if (metadata.Dimensions.Length == 0 || metadata.Dimensions[0] > 0)
         {
-            throw new InvalidOperationException(
+            throw new PipelineSetupException(
                 $"{where} needs a symbolic first (batch) dimension, got [{string.Join(',', metadata.Dimensions)}]");
         }
 
@@ -257,13 +257,13 @@ internal sealed class PipelinePlan : IDisposable
             var symbol = metadata.SymbolicDimensions[i];
             if (string.IsNullOrEmpty(symbol))
             {
-                throw new InvalidOperationException($"{where} has an unnamed dynamic dimension {i}; give it a name in the model");
+                throw new PipelineSetupException($"{where} has an unnamed dynamic dimension {i}; give it a name in the model");
             }
 
             declared.Add(symbol);
             shape.Add(options.SymbolicDims.TryGetValue(symbol, out var value)
                 ? value
-                : throw new InvalidOperationException(
+                : throw new PipelineSetupException(
                     $"Pipeline:SymbolicDims:{symbol} must be set: {where} has symbolic dimension '{symbol}', and buffers are preallocated"));
         }
 
@@ -282,7 +282,7 @@ internal sealed class PipelinePlan : IDisposable
         {
             if (!produced.Contains(wanted[i]))
             {
-                throw new InvalidOperationException(
+                throw new PipelineSetupException(
                     $"Pipeline:Outputs:{i}: no stage produces '{wanted[i]}' (produced: {string.Join(", ", produced)})");
             }
         }

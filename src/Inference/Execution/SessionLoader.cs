@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using PullWorker.Inference.Diagnostics;
+using PullWorker.Inference.Configuration;
 
 namespace PullWorker.Inference.Execution;
 
@@ -47,7 +48,7 @@ internal sealed class SessionLoader(SessionOptions sessionOptions, bool countIns
         }
         catch (OnnxRuntimeException ex)
         {
-            throw new InvalidOperationException($"model '{source}' could not be loaded: {ex.Message}", ex);
+            throw new PipelineSetupException($"model '{source}' could not be loaded: {ex.Message}", ex);
         }
         finally
         {

@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using PullWorker.Inference.Configuration;
 using PullWorker.Inference.Tensors;
 
 namespace PullWorker.Inference.Execution;
@@ -209,12 +210,12 @@ internal sealed class ShapeBucket : IDisposable
         var info = value.GetTensorTypeAndShape();
         if (!TensorDataTypes.TryFromOrt(info.ElementDataType, out var type) || type == TensorDataType.String)
         {
-            throw new InvalidOperationException($"output '{name}' has type {info.ElementDataType}, which results cannot carry");
+            throw new PipelineSetupException($"output '{name}' has type {info.ElementDataType}, which results cannot carry");
         }
 
         if (info.Shape.Length == 0 || info.Shape[0] != Size)
         {
-            throw new InvalidOperationException(
+            throw new PipelineSetupException(
                 $"output '{name}' has shape [{string.Join(',', info.Shape)}] for a batch of {Size}; outputs must be batch-major");
         }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using PullWorker.Worker.Lifecycle;
 using PullWorker.Worker.Observability;
@@ -31,7 +32,7 @@ public static class ObservabilityExtensions
         }
         else
         {
-            throw new InvalidOperationException($"Logging:Format must be 'json' or 'text', got '{format}'");
+            throw new OptionsValidationException("Logging:Format", typeof(string), [$"Logging:Format must be 'json' or 'text', got '{format}'"]);
         }
 
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(Meters).AddPrometheusExporter());

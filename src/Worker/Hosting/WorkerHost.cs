@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Options;
+using PullWorker.Inference.Configuration;
 using PullWorker.Inference.Devices;
 using PullWorker.Worker.Lifecycle;
 using PullWorker.Worker.Messaging;
 using PullWorker.Worker.Observability;
 using PullWorker.Worker.Options;
+using PullWorker.Worker.Storage;
 
 namespace PullWorker.Worker.Hosting;
 
@@ -55,17 +57,22 @@ public static class WorkerHost
         }
     }
 
+    private static readonly string? BinderAssembly = typeof(ConfigurationBinder).Assembly.GetName().Name;
+
     /// <summary>The one line to print for a start-up failure a user can fix, or null for a bug (which propagates).</summary>
     public static string? StartupProblem(Exception exception) => exception switch
     {
         OptionsValidationException e => string.Join("; ", e.Failures),
+        PipelineSetupException e => e.Message,
+        StorageSetupException e => e.Message,
         PubSubSetupException e => e.Message,
         DeviceUnavailableException e => e.Message,
-        InvalidOperationException e => e.Message,
+        // A value the binder cannot convert ("Failed to convert configuration value 'x' at 'Worker:ResultLayout' to
+        // type ..."). The binder has no exception type of its own; matching its assembly keeps our own bugs out.
+        InvalidOperationException e when e.Source == BinderAssembly => e.Message,
         // ValidateOnStart reports every invalid section at once; the user gets them all on the one line.
         AggregateException e when e.InnerExceptions.Select(StartupProblem).ToList() is var problems && problems.All(p => p is not null) =>
             string.Join("; ", problems),
-        IOException e => e.Message,
         _ => null,
     };
 }

@@ -30,7 +30,7 @@ internal sealed class ModelResolver(StorageClient storage, StorageOptions option
     /// A copy of <paramref name="pipeline"/> whose stage models are all local paths, and the generation of each
     /// <c>gs://</c> model it used (null for a local one).
     /// </summary>
-    /// <exception cref="InvalidOperationException">A model is missing or unreadable; the message names its key.</exception>
+    /// <exception cref="PipelineSetupException">A model is missing or unreadable; the message names its key.</exception>
     public async Task<(PipelineOptions Local, IReadOnlyList<long?> Generations)> ResolveAsync(
         PipelineOptions pipeline, CancellationToken cancellationToken)
     {
@@ -69,7 +69,7 @@ internal sealed class ModelResolver(StorageClient storage, StorageOptions option
     private static string LocalFile(string key, string path) =>
         File.Exists(path)
             ? path
-            : throw new InvalidOperationException($"{key}: no model file at '{Path.GetFullPath(path)}'; set it to an ONNX file or a gs:// URI");
+            : throw new PipelineSetupException($"{key}: no model file at '{Path.GetFullPath(path)}'; set it to an ONNX file or a gs:// URI");
 
     private async Task<long?> GenerationOfAsync(GcsUri uri, CancellationToken cancellationToken) =>
         (await storage.GetObjectAsync(uri.Bucket, uri.ObjectName, _getOptions, cancellationToken)).Generation;
@@ -78,7 +78,7 @@ internal sealed class ModelResolver(StorageClient storage, StorageOptions option
     {
         if (!GcsUri.TryParse(uri, out var source, out var error) || source.ObjectName.Length == 0)
         {
-            throw new InvalidOperationException($"{key}: {error ?? $"'{uri}' names no object"}");
+            throw new PipelineSetupException($"{key}: {error ?? $"'{uri}' names no object"}");
         }
 
         try
@@ -96,7 +96,7 @@ internal sealed class ModelResolver(StorageClient storage, StorageOptions option
         }
         catch (Exception e) when (e is Google.GoogleApiException or HttpRequestException or IOException or TimeoutException)
         {
-            throw new InvalidOperationException($"{key}: cannot read {uri}: {e.Message}", e);
+            throw new PipelineSetupException($"{key}: cannot read {uri}: {e.Message}", e);
         }
     }
 

@@ -14,7 +14,7 @@ public sealed class StorageAccessCheck(StorageClient client, StorageOptions opti
     public const string CreatePermission = "storage.objects.create";
     public const string ReadPermission = "storage.objects.get";
 
-    /// <exception cref="InvalidOperationException">A bucket is missing or not usable; the message names its key.</exception>
+    /// <exception cref="StorageSetupException">A bucket is missing or not usable; the message names its key.</exception>
     public async Task VerifyAsync(string resultsKey, string resultsBucket, string inputBucketsKey, IReadOnlyList<string> inputBuckets, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inputBuckets);
@@ -35,16 +35,16 @@ public sealed class StorageAccessCheck(StorageClient client, StorageOptions opti
         }
         catch (Exception e) when (StorageErrors.IsNotFound(e))
         {
-            throw new InvalidOperationException($"{key}: bucket '{bucket}' does not exist", e);
+            throw new StorageSetupException($"{key}: bucket '{bucket}' does not exist", e);
         }
         catch (Exception e) when (StorageErrors.IsForbidden(e))
         {
-            throw new InvalidOperationException($"{key}: bucket '{bucket}' refused this identity ({e.Message})", e);
+            throw new StorageSetupException($"{key}: bucket '{bucket}' refused this identity ({e.Message})", e);
         }
 
         if (granted is null || !granted.Contains(permission))
         {
-            throw new InvalidOperationException($"{key}: this identity lacks {permission} on bucket '{bucket}'");
+            throw new StorageSetupException($"{key}: this identity lacks {permission} on bucket '{bucket}'");
         }
     }
 }

@@ -34,7 +34,7 @@ public static class StorageServiceCollectionExtensions
     /// <c>http://host:port</c> of a Cloud Storage emulator, reached without credentials; null or empty leaves the
     /// choice to Google's emulator detection (<c>STORAGE_EMULATOR_HOST</c> in the environment, else Cloud Storage).
     /// </param>
-    /// <exception cref="InvalidOperationException"><paramref name="emulatorHost"/> is not such an address.</exception>
+    /// <exception cref="StorageSetupException"><paramref name="emulatorHost"/> is not such an address.</exception>
     public static StorageClient CreateClient(StorageOptions options, string? emulatorHost)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -43,7 +43,7 @@ public static class StorageServiceCollectionExtensions
         {
             if (!TryParseEmulatorHost(emulatorHost, out var emulator))
             {
-                throw new InvalidOperationException($"{EmulatorHostVariable} must be an http(s)://host:port address, got '{emulatorHost}'");
+                throw new StorageSetupException($"{EmulatorHostVariable} must be an http(s)://host:port address, got '{emulatorHost}'");
             }
 
             // What EmulatorDetection does with STORAGE_EMULATOR_HOST, for an address from configuration: JSON calls

@@ -41,7 +41,7 @@ public sealed class InputValidationTests
     {
         Assert.That(
             () => InferenceEngine.Create(Pipelines.Of(ModelFiles.SymbolicLength), new BatchingOptions()),
-            Throws.InvalidOperationException.With.Message.StartsWith("Pipeline:SymbolicDims:L must be set"));
+            Throws.TypeOf<PipelineSetupException>().With.Message.StartsWith("Pipeline:SymbolicDims:L must be set"));
     }
 
     [Test]

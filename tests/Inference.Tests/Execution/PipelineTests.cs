@@ -133,7 +133,7 @@ public sealed class PipelineTests
         var options = Pipelines.Of(ModelFiles.Logits3);
         options.Postprocessing = new ClassificationOptions { TopK = 5 };
 
-        var error = Assert.Throws<InvalidOperationException>(() => InferenceEngine.Create(options, new BatchingOptions()));
+        var error = Assert.Throws<PipelineSetupException>(() => InferenceEngine.Create(options, new BatchingOptions()));
 
         Assert.That(error!.Message, Does.StartWith("Pipeline:Postprocessing:TopK is 5, but 'logits3' has only 3 classes"));
     }

@@ -18,7 +18,7 @@ public sealed class DataDependentShapesTests
             .Output("positions", TensorDataType.Int64, 2, "K")
             .Build());
 
-        var error = Assert.Throws<InvalidOperationException>(() => InferenceEngine.Create(Pipelines.Of(path), new BatchingOptions()));
+        var error = Assert.Throws<PipelineSetupException>(() => InferenceEngine.Create(Pipelines.Of(path), new BatchingOptions()));
         Assert.Multiple(() =>
         {
             Assert.That(error!.Message, Does.StartWith("Pipeline:Stages:0:Model: model 'nonzero.onnx' uses NonZero, whose output shape depends on the input data"));

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
+using PullWorker.Worker.Hosting;
 
 namespace PullWorker.Worker.Tests.Configuration;
 
@@ -47,10 +48,10 @@ public sealed partial class ConfigurationReferenceTests
 
     /// <summary>The options classes of the worker's own assemblies that name a configuration section.</summary>
     private static IEnumerable<Type> OptionsTypes() =>
-        typeof(Hosting.WorkerHost).Assembly.GetReferencedAssemblies()
+        typeof(WorkerHost).Assembly.GetReferencedAssemblies()
             .Where(name => name.Name?.StartsWith("PullWorker.", StringComparison.Ordinal) == true)
             .Select(Assembly.Load)
-            .Append(typeof(Hosting.WorkerHost).Assembly)
+            .Append(typeof(WorkerHost).Assembly)
             .SelectMany(assembly => assembly.GetTypes())
             .Where(type => type.Name.EndsWith("Options", StringComparison.Ordinal) && SectionField(type) is not null);
 

@@ -32,6 +32,7 @@ public sealed class StartupErrorTests
         yield return Case("result layout out of range", ["Worker__ResultLayout=7"], "Worker:ResultLayout", "'object' or 'batch'");
         yield return Case("job nesting 0", ["Jobs__MaxDepth=0"], "Jobs:MaxDepth must be at least 1");
         yield return Case("image pixels 0", ["Decoding__MaxImagePixels=0"], "Decoding:MaxImagePixels must be at least 1");
+        yield return Case("log format unknown", ["Logging__Format=xml"], "Logging:Format", "xml");
         yield return Case("two sections wrong", ["Batching__MaxBatchSize=0", "Worker__Results=not-a-uri"], "Batching:MaxBatchSize", "Worker:Results");
     }
 

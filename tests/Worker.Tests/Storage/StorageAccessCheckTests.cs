@@ -23,7 +23,7 @@ public sealed class StorageAccessCheckTests : StorageEmulatorFixture
     {
         var check = new StorageAccessCheck(Client, Options.Value);
 
-        var error = Assert.ThrowsAsync<InvalidOperationException>(() =>
+        var error = Assert.ThrowsAsync<StorageSetupException>(() =>
             check.VerifyAsync("Worker:Results", "resluts-bucket", "Worker:InputBuckets", [InputsBucket], cancellationToken));
 
         Assert.That(error!.Message, Is.EqualTo("Worker:Results: bucket 'resluts-bucket' does not exist"));
@@ -35,7 +35,7 @@ public sealed class StorageAccessCheckTests : StorageEmulatorFixture
     {
         var check = new StorageAccessCheck(Client, Options.Value);
 
-        var error = Assert.ThrowsAsync<InvalidOperationException>(() =>
+        var error = Assert.ThrowsAsync<StorageSetupException>(() =>
             check.VerifyAsync("Worker:Results", ResultsBucket, "Worker:InputBuckets", [InputsBucket, "no-such-inputs"], cancellationToken));
 
         Assert.That(error!.Message, Is.EqualTo("Worker:InputBuckets:1: bucket 'no-such-inputs' does not exist"));

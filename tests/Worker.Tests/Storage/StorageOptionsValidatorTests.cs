@@ -50,7 +50,7 @@ public sealed class StorageOptionsValidatorTests
     {
         using var services = Build(new Dictionary<string, string?> { ["STORAGE_EMULATOR_HOST"] = "ftp://x:1" });
 
-        var error = Assert.Throws<InvalidOperationException>(() => services.GetRequiredService<StorageClient>());
+        var error = Assert.Throws<StorageSetupException>(() => services.GetRequiredService<StorageClient>());
 
         Assert.That(error.Message, Is.EqualTo("STORAGE_EMULATOR_HOST must be an http(s)://host:port address, got 'ftp://x:1'"));
     }
