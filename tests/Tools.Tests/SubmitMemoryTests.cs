@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-
 namespace PullWorker.Tools.Tests;
 
 /// <summary>
@@ -46,51 +43,13 @@ public sealed class SubmitMemoryTests
             async (i, token) => await deployment.UploadAsync(
                 LocalDeployment.InputsBucket, $"{prefix}img-{i:D6}.png", [1, 2, 3], "image/png", token));
 
-    /// <summary>The tools' assembly built beside this test assembly (the Tools project is referenced).</summary>
-    private static string ToolsAssembly => Path.Combine(AppContext.BaseDirectory, "PullWorker.Tools.dll");
-
-    /// <summary>Runs <c>submit</c> as its own process and samples its peak resident memory until it exits.</summary>
-    private static async Task<double> PeakMegabytesAsync(LocalDeployment deployment, string prefix, CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { "exec", ToolsAssembly, "submit", "--topic", deployment.Topic, $"gs://{LocalDeployment.InputsBucket}/{prefix}" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            Environment =
+    private static Task<double> PeakMegabytesAsync(LocalDeployment deployment, string prefix, CancellationToken cancellationToken) =>
+        ToolProcess.PeakMegabytesAsync(
+            ["submit", "--topic", deployment.Topic, $"gs://{LocalDeployment.InputsBucket}/{prefix}"],
+            new Dictionary<string, string>
             {
                 ["PUBSUB_EMULATOR_HOST"] = deployment.Emulator.PubSubEmulatorHost,
                 ["STORAGE_EMULATOR_HOST"] = deployment.Emulator.StorageEmulatorHost,
             },
-        };
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        var exited = process.WaitForExitAsync(cancellationToken);
-        double peak = 0;
-        while (!exited.IsCompleted)
-        {
-            peak = Math.Max(peak, HighWaterMegabytes(process.Id) ?? 0);
-            await Task.WhenAny(exited, Task.Delay(20, cancellationToken));
-        }
-
-        await exited;
-        Assert.That(process.ExitCode, Is.Zero, $"{await output}{await errors}");
-        return peak;
-    }
-
-    /// <summary>VmHWM of <c>/proc/{pid}/status</c> in MB, or null once the process is gone.</summary>
-    private static double? HighWaterMegabytes(int pid)
-    {
-        try
-        {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            return line is null ? null : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
+            cancellationToken);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PullWorker.Emulator;
+using PullWorker.Emulator.Storage;
 using PullWorker.Inference.Stages;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
@@ -95,24 +96,23 @@ public sealed class DemoRunner(DemoSettings settings, IAnsiConsole console, Time
             console.MarkupLineInterpolated($"[red]Not every job had a result after {settings.Timeout.TotalSeconds:F0} s; summarising those that did.[/]");
         }
 
-        var set = ReadResults(emulator, run.ResultsPrefix);
-        var results = set.Results.ToList();
-        var objects = emulator.Storage.ListObjects(DemoNames.ResultsBucket, run.ResultsPrefix).Count;
+        var stored = emulator.Storage.ListObjects(DemoNames.ResultsBucket, run.ResultsPrefix);
+        var set = ReadResults(stored);
         return new DemoSummary(
             jobs.Count,
             jobs.Count(j => j.ExpectedError is not null),
-            ResultStatistics.From(results),
-            messageIds is null ? [] : Unexpected(jobs, messageIds, results),
+            set.Statistics,
+            messageIds is null ? [] : Unexpected(jobs, messageIds, set.Results),
             run.BatchSizes.MeanBatchSize,
             DemoWorkerConfiguration.MaxBatchSize,
             run.BatchSizes.Batches,
             run.Device,
             $"gs://{DemoNames.ResultsBucket}/{run.ResultsPrefix}",
             Relative(Path.Combine(run.StorageDirectory, DemoNames.ResultsBucket, run.ResultsPrefix)),
-            DemoSummary.PickExamples(results))
+            DemoSummary.PickExamples(stored.SelectMany(o => ResultObject.Documents(o.Name, o.Data)).Select(d => d.Result).OfType<JobResult>()))
         {
             Layout = settings.Layout,
-            ResultObjects = objects,
+            ResultObjects = stored.Count,
             DuplicatesDropped = set.DuplicatesDropped,
         };
     }
@@ -124,15 +124,15 @@ public sealed class DemoRunner(DemoSettings settings, IAnsiConsole console, Time
     private static long ResultsWritten(EmulatorServer emulator, string prefix, int total)
     {
         var acked = emulator.PubSub.GetStats(DemoNames.Subscription).Acked;
-        return acked < total ? acked : ReadResults(emulator, prefix).Results.Count;
+        return acked < total ? acked : ReadResults(emulator.Storage.ListObjects(DemoNames.ResultsBucket, prefix)).Results.Count;
     }
 
     /// <summary>Either layout: one result per job id, however many objects and lines hold them.</summary>
-    private static ResultSet ReadResults(EmulatorServer emulator, string prefix) =>
-        ResultReader.Parse(emulator.Storage.ListObjects(DemoNames.ResultsBucket, prefix).Select(o => (o.Name, o.Data)));
+    private static ResultSet ReadResults(IEnumerable<StoredObject> stored) =>
+        ResultSet.Merge(stored.Select(o => ResultObject.Read(o.Name, o.Data)));
 
     /// <summary>Malformed jobs whose result does not carry the error code they were built to get.</summary>
-    private static List<string> Unexpected(IReadOnlyList<DemoJob> jobs, IReadOnlyList<string> messageIds, List<JobResult> results)
+    private static List<string> Unexpected(IReadOnlyList<DemoJob> jobs, IReadOnlyList<string> messageIds, IReadOnlyList<ResultOutline> results)
     {
         var byMessage = results.ToDictionary(r => r.MessageId, StringComparer.Ordinal);
         var problems = new List<string>();

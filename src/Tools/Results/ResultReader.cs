@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
+using System.Runtime.CompilerServices;
 using Google.Cloud.Storage.V1;
 using PullWorker.Jobs;
 using PullWorker.Jobs.Results;
@@ -34,12 +34,24 @@ public sealed class ResultReader(StorageClient storage)
         return objects;
     }
 
-    /// <summary>Reads <paramref name="objects"/> (listed under <paramref name="prefix"/>) as result documents.</summary>
+    /// <summary>The same objects a listing page at a time, so that a caller need not hold the whole listing.</summary>
+    public async IAsyncEnumerable<IReadOnlyList<StorageObject>> ListPagesAsync(
+        GcsUri prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        var pages = storage.ListObjectsAsync(prefix.Bucket, prefix.ObjectName).AsRawResponses();
+        await foreach (var page in pages.WithCancellation(cancellationToken))
+        {
+            yield return page.Items is { } items ? [.. items] : [];
+        }
+    }
+
+    /// <summary>Reads <paramref name="objects"/> (listed under <paramref name="prefix"/>) as one result per job id.</summary>
     /// <param name="downloadDirectory">When set, each object is saved under it by its name relative to the prefix.</param>
     /// <param name="read">Called once per object read, for progress.</param>
     public async Task<ResultSet> ReadAsync(
         GcsUri prefix, IReadOnlyList<StorageObject> objects, string? downloadDirectory, Action read, CancellationToken cancellationToken) =>
-        Parse(await DownloadAsync(prefix, objects, downloadDirectory, read, cancellationToken));
+        ResultSet.Merge(await ReadObjectsAsync(prefix, objects, downloadDirectory, read, cancellationToken));
 
     /// <summary>
     /// The ids that have a result under <paramref name="prefix"/>, whatever its status, in either layout. An object
@@ -65,16 +77,19 @@ public sealed class ResultReader(StorageClient storage)
         return ids;
     }
 
-    /// <summary>The content of each of <paramref name="objects"/>, by object name, in no particular order.</summary>
+    /// <summary>
+    /// Each of <paramref name="objects"/> read, in no particular order. An object is parsed as soon as it arrives and
+    /// only its outlines are kept, so memory follows the number of results, not the size of their outputs.
+    /// </summary>
     /// <param name="downloadDirectory">When set, each object is saved under it by its name relative to the prefix.</param>
     /// <param name="read">Called once per object read, for progress.</param>
-    public async Task<IReadOnlyCollection<(string Name, ReadOnlyMemory<byte> Content)>> DownloadAsync(
+    public async Task<IReadOnlyCollection<ResultObject>> ReadObjectsAsync(
         GcsUri prefix, IReadOnlyList<StorageObject> objects, string? downloadDirectory, Action read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prefix);
         ArgumentNullException.ThrowIfNull(read);
         var root = downloadDirectory is null ? null : Path.GetFullPath(downloadDirectory);
-        var downloaded = new ConcurrentBag<(string Name, ReadOnlyMemory<byte> Content)>();
+        var parsed = new ConcurrentBag<ResultObject>();
         await Parallel.ForEachAsync(
             objects,
             new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
@@ -97,60 +112,11 @@ public sealed class ResultReader(StorageClient storage)
                     await SaveAsync(root, item.Name[prefix.ObjectName.Length..], bytes, token);
                 }
 
-                downloaded.Add((item.Name, bytes));
+                parsed.Add(ResultObject.Read(item.Name, bytes));
                 read();
             });
 
-        return downloaded;
-    }
-
-    /// <summary>
-    /// Result documents from objects of either layout: a name ending in <c>.jsonl</c> holds one document per line,
-    /// any other one document. A job redelivered after a crash may have a line in a later batch object too (same
-    /// id and message id): one result per id is kept, the first by object name (time order in the batch layout).
-    /// </summary>
-    public static ResultSet Parse(IEnumerable<(string Name, ReadOnlyMemory<byte> Content)> objects)
-    {
-        ArgumentNullException.ThrowIfNull(objects);
-        var results = new List<(string Name, int Line, JobResult Result)>();
-        var unreadable = new List<string>();
-        foreach (var (name, content) in objects)
-        {
-            if (name.EndsWith(ResultObjects.BatchExtension, StringComparison.Ordinal))
-            {
-                var number = 0;
-                foreach (var range in content.Span.Split((byte)'\n'))
-                {
-                    number++;
-                    if (!content.Span[range].IsEmpty)
-                    {
-                        Add(name, number, $"{name} line {number}", content.Span[range], results, unreadable);
-                    }
-                }
-            }
-            else
-            {
-                Add(name, 0, name, content.Span, results, unreadable);
-            }
-        }
-
-        var ordered = results.OrderBy(r => r.Name, StringComparer.Ordinal).ThenBy(r => r.Line).Select(r => r.Result).ToList();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var unique = ordered.Where(r => seen.Add(r.Id.Value)).ToList();
-        return new ResultSet(unique, [.. unreadable.Order(StringComparer.Ordinal)], ordered.Count - unique.Count);
-    }
-
-    private static void Add(
-        string name, int line, string label, ReadOnlySpan<byte> document, List<(string, int, JobResult)> results, List<string> unreadable)
-    {
-        try
-        {
-            results.Add((name, line, JobResult.Parse(document)));
-        }
-        catch (Exception e) when (e is JsonException or ArgumentException)
-        {
-            unreadable.Add($"{label}: {e.Message}");
-        }
+        return parsed;
     }
 
     private static async Task SaveAsync(string root, string relativeName, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)

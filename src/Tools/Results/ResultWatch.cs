@@ -14,7 +14,8 @@ public sealed record ResultWaitOutcome(ResultSet Results, ResultExpectation Expe
 
 /// <summary>
 /// Polls a results prefix until every expected job has a result or the timeout passes, with a live progress bar.
-/// Each object is downloaded once (by name and generation): a poll reads only what is new since the last one.
+/// Each object is downloaded and parsed once (by name and generation): a poll reads only what is new since the last
+/// one, and only the outlines of results are kept.
 /// </summary>
 public sealed class ResultWatch(IAnsiConsole console, ResultReader reader, TimeProvider time)
 {
@@ -24,7 +25,7 @@ public sealed class ResultWatch(IAnsiConsole console, ResultReader reader, TimeP
         ArgumentNullException.ThrowIfNull(prefix);
         ArgumentNullException.ThrowIfNull(expected);
         var deadline = time.GetUtcNow() + timeout;
-        var seen = new Dictionary<string, (long? Generation, ReadOnlyMemory<byte> Content)>(StringComparer.Ordinal);
+        var seen = new Dictionary<string, (long? Generation, ResultObject Read)>(StringComparer.Ordinal);
         return await console.Progress()
             .AutoClear(false)
             .Columns(
@@ -52,17 +53,19 @@ public sealed class ResultWatch(IAnsiConsole console, ResultReader reader, TimeP
     }
 
     private async Task<ResultSet> PollAsync(
-        GcsUri prefix, Dictionary<string, (long? Generation, ReadOnlyMemory<byte> Content)> seen, CancellationToken cancellationToken)
+        GcsUri prefix, Dictionary<string, (long? Generation, ResultObject Read)> seen, CancellationToken cancellationToken)
     {
-        var listed = await reader.ListAsync(prefix, cancellationToken);
-        var fresh = listed.Where(o => !seen.TryGetValue(o.Name, out var known) || known.Generation != o.Generation).ToList();
-        var generations = fresh.ToDictionary(o => o.Name, o => o.Generation, StringComparer.Ordinal);
-        foreach (var (name, content) in await reader.DownloadAsync(prefix, fresh, downloadDirectory: null, () => { }, cancellationToken))
+        await foreach (var page in reader.ListPagesAsync(prefix, cancellationToken))
         {
-            seen[name] = (generations[name], content);
+            var fresh = page.Where(o => !seen.TryGetValue(o.Name, out var known) || known.Generation != o.Generation).ToList();
+            var generations = fresh.ToDictionary(o => o.Name, o => o.Generation, StringComparer.Ordinal);
+            foreach (var read in await reader.ReadObjectsAsync(prefix, fresh, downloadDirectory: null, () => { }, cancellationToken))
+            {
+                seen[read.Name] = (generations[read.Name], read);
+            }
         }
 
-        return ResultReader.Parse(seen.Select(s => (s.Key, s.Value.Content)));
+        return ResultSet.Merge(seen.Values.Select(s => s.Read));
     }
 
     /// <summary>With a manifest, only the manifest's ids count: earlier runs may have left results under the prefix.</summary>

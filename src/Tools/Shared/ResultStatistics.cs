@@ -26,7 +26,7 @@ public sealed record ResultStatistics(
         }
     }
 
-    public static ResultStatistics From(IReadOnlyCollection<JobResult> results)
+    public static ResultStatistics From(IReadOnlyCollection<ResultOutline> results)
     {
         ArgumentNullException.ThrowIfNull(results);
         var errors = results
