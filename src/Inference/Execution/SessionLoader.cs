@@ -20,7 +20,7 @@ internal sealed class SessionLoader(SessionOptions sessionOptions, bool countIns
     /// 2 GiB and finds external weight files (<c>model.onnx_data</c>) beside <paramref name="path"/>.
     /// </summary>
     public (ModelFile Model, InferenceSession Session) LoadFile(string name, string path) =>
-        Load(name, path, new FileInfo(path).Length, () => ModelFile.HashOf(path), () => new InferenceSession(path, sessionOptions));
+        Load(name, path, ModelFile.SizeOf(path), () => ModelFile.HashOf(path), () => new InferenceSession(path, sessionOptions));
 
     /// <summary>Creates the session; a model ONNX Runtime refuses becomes an error naming <paramref name="source"/>.</summary>
     private (ModelFile Model, InferenceSession Session) Load(string name, string source, long size, Func<string> hash, Func<InferenceSession> create)

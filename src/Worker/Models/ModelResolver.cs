@@ -7,10 +7,10 @@ namespace PullWorker.Worker.Models;
 
 /// <summary>
 /// Turns <c>gs://</c> stage models into local files before the engine loads them, so one image serves every
-/// model and the engine itself never speaks to Cloud Storage. Downloads are cached by object generation.
-/// Objects are streamed to disk, never held in memory, so a model of any size loads; objects whose names extend
-/// the model's in the same folder (<c>model.onnx_data</c> beside <c>model.onnx</c>) are ONNX external weight files
-/// and are downloaded beside it.
+/// model and the engine itself never speaks to Cloud Storage. Objects are streamed to disk, never held in memory,
+/// so a model of any size loads; objects whose names extend the model's in the same folder (<c>model.onnx_data</c>
+/// beside <c>model.onnx</c>) are ONNX external weight files and are downloaded beside it. Downloads are cached by
+/// version: the newest generation among the model and its weight files.
 /// </summary>
 internal sealed class ModelResolver(StorageClient storage, StorageOptions options, TimeProvider time)
 {
@@ -20,7 +20,6 @@ internal sealed class ModelResolver(StorageClient storage, StorageOptions option
     private static readonly string CacheDirectory = Path.Combine(Path.GetTempPath(), "pullworker-models");
 
     private readonly TransientRetry _retry = new(options, time);
-    private readonly GetObjectOptions _getOptions = new() { RetryOptions = options.IdempotentRetries() };
     private readonly ListObjectsOptions _listOptions = new() { RetryOptions = options.IdempotentRetries() };
 
     /// <summary>True when some stage comes from Cloud Storage, so a new generation can replace it.</summary>
@@ -50,14 +49,14 @@ internal sealed class ModelResolver(StorageClient storage, StorageOptions option
         return (pipeline.WithStages(stages), generations);
     }
 
-    /// <summary>The current generation of each <c>gs://</c> stage model (null for a local one).</summary>
+    /// <summary>The current version of each <c>gs://</c> stage model (null for a local one).</summary>
     public async Task<IReadOnlyList<long?>> GenerationsAsync(PipelineOptions pipeline, CancellationToken cancellationToken)
     {
         var generations = new List<long?>(pipeline.Stages.Count);
         foreach (var stage in pipeline.Stages)
         {
             generations.Add(IsRemote(stage.Model)
-                ? await GenerationOfAsync(GcsUri.Parse(stage.Model), cancellationToken)
+                ? Version(await FilesAsync(GcsUri.Parse(stage.Model), cancellationToken))
                 : null);
         }
 
@@ -71,9 +70,6 @@ internal sealed class ModelResolver(StorageClient storage, StorageOptions option
             ? path
             : throw new PipelineSetupException($"{key}: no model file at '{Path.GetFullPath(path)}'; set it to an ONNX file or a gs:// URI");
 
-    private async Task<long?> GenerationOfAsync(GcsUri uri, CancellationToken cancellationToken) =>
-        (await storage.GetObjectAsync(uri.Bucket, uri.ObjectName, _getOptions, cancellationToken)).Generation;
-
     private async Task<(string Path, long? Generation)> DownloadAsync(string key, string uri, CancellationToken cancellationToken)
     {
         if (!GcsUri.TryParse(uri, out var source, out var error) || source.ObjectName.Length == 0)
@@ -83,16 +79,21 @@ internal sealed class ModelResolver(StorageClient storage, StorageOptions option
 
         try
         {
-            var model = await storage.GetObjectAsync(source.Bucket, source.ObjectName, _getOptions, cancellationToken);
-            var fileName = Path.GetFileName(source.ObjectName);
-            var directory = Path.Combine(CacheDirectory, source.Bucket, $"{source.ObjectName}.{model.Generation}");
-            var path = Path.Combine(directory, fileName);
-            if (!File.Exists(path))
+            var files = await FilesAsync(source, cancellationToken);
+            if (files.Count == 0)
             {
-                await DownloadFolderAsync(source, model, directory, cancellationToken);
+                throw new PipelineSetupException($"{key}: {uri} does not exist");
             }
 
-            return (path, model.Generation);
+            var generation = Version(files);
+            var directory = Path.Combine(CacheDirectory, source.Bucket, $"{source.ObjectName}.{generation}");
+            var path = Path.Combine(directory, Path.GetFileName(source.ObjectName));
+            if (!File.Exists(path))
+            {
+                await DownloadFolderAsync(source, files, directory, cancellationToken);
+            }
+
+            return (path, generation);
         }
         catch (Exception e) when (e is Google.GoogleApiException or HttpRequestException or IOException or TimeoutException)
         {
@@ -100,19 +101,37 @@ internal sealed class ModelResolver(StorageClient storage, StorageOptions option
         }
     }
 
-    /// <summary>The model and its external weight files, into a new folder that appears whole or not at all.</summary>
-    private async Task DownloadFolderAsync(GcsUri source, Google.Apis.Storage.v1.Data.Object model, string directory, CancellationToken cancellationToken)
+    /// <summary>
+    /// The model object and its external weight files (objects in its folder whose names extend its name), or none
+    /// when the model object does not exist.
+    /// </summary>
+    private async Task<IReadOnlyList<Google.Apis.Storage.v1.Data.Object>> FilesAsync(GcsUri model, CancellationToken cancellationToken)
     {
-        var folder = source.ObjectName[..(source.ObjectName.LastIndexOf('/') + 1)];
-        var files = new List<Google.Apis.Storage.v1.Data.Object> { model };
-        await foreach (var item in storage.ListObjectsAsync(source.Bucket, source.ObjectName, _listOptions).WithCancellation(cancellationToken))
+        var folder = model.ObjectName[..(model.ObjectName.LastIndexOf('/') + 1)];
+        var files = new List<Google.Apis.Storage.v1.Data.Object>();
+        await foreach (var item in storage.ListObjectsAsync(model.Bucket, model.ObjectName, _listOptions).WithCancellation(cancellationToken))
         {
-            if (item.Name != model.Name && !item.Name[folder.Length..].Contains('/', StringComparison.Ordinal))
+            if (!item.Name[folder.Length..].Contains('/', StringComparison.Ordinal))
             {
                 files.Add(item);
             }
         }
 
+        return files.Exists(f => f.Name == model.ObjectName) ? files : [];
+    }
+
+    /// <summary>
+    /// One number that changes whenever the model or one of its weight files is replaced: a generation is the time
+    /// its object was written, so the newest is the version of the set. Replacing only the weights counts; a model
+    /// that is gone has none.
+    /// </summary>
+    private static long? Version(IEnumerable<Google.Apis.Storage.v1.Data.Object> files) => files.Max(f => f.Generation);
+
+    /// <summary>The model and its external weight files, into a new folder that appears whole or not at all.</summary>
+    private async Task DownloadFolderAsync(
+        GcsUri source, IReadOnlyList<Google.Apis.Storage.v1.Data.Object> files, string directory, CancellationToken cancellationToken)
+    {
+        var folder = source.ObjectName[..(source.ObjectName.LastIndexOf('/') + 1)];
         var staging = directory + $".partial-{Guid.NewGuid():N}";
         Directory.CreateDirectory(staging);
         try

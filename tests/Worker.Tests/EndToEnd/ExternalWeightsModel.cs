@@ -18,8 +18,9 @@ internal static class ExternalWeightsModel
 
     public static float[] Weights { get; } = Enumerable.Range(0, Width).Select(i => 100f + (i * 10f)).ToArray();
 
-    /// <summary>The weights file: 16 little-endian floats.</summary>
-    public static byte[] Data() => System.Runtime.InteropServices.MemoryMarshal.AsBytes(Weights.AsSpan()).ToArray();
+    /// <summary>The weights file: 16 little-endian floats, <see cref="Weights"/> unless others are given.</summary>
+    public static byte[] Data(float[]? weights = null) =>
+        System.Runtime.InteropServices.MemoryMarshal.AsBytes((weights ?? Weights).AsSpan()).ToArray();
 
     public static byte[] Model()
     {

@@ -5,7 +5,10 @@ using PullWorker.Worker.Hosting;
 
 namespace PullWorker.Worker.Tests.EndToEnd;
 
-/// <summary>A model whose weights are a separate object beside it under the same gs:// prefix loads and runs.</summary>
+/// <summary>
+/// A model whose weights are a separate object beside it under the same gs:// prefix loads and runs, and new weights
+/// alone (the graph object unchanged, as after retraining) are a new model version.
+/// </summary>
 [TestFixture]
 public sealed class ExternalWeightsModelTests
 {
@@ -39,4 +42,37 @@ public sealed class ExternalWeightsModelTests
                 Is.EqualTo(x.Zip(ExternalWeightsModel.Weights, (a, w) => a + w).ToArray()));
         });
     }
+
+    [Test]
+    [CancelAfter(90_000)]
+    public async Task Worker_OnlyTheWeightsReplaced_LaterJobsRunOnTheNewWeightsUnderANewSha256(CancellationToken cancellationToken)
+    {
+        await using var deployment = await LocalDeployment.CreateAsync("weights-reload", cancellationToken);
+        await deployment.UploadAsync(LocalDeployment.InputsBucket, "models/ext/model.onnx", ExternalWeightsModel.Model(), cancellationToken);
+        await deployment.UploadAsync(
+            LocalDeployment.InputsBucket, $"models/ext/{ExternalWeightsModel.DataFileName}", ExternalWeightsModel.Data(), cancellationToken);
+        var configuration = deployment.WorkerConfiguration($"gs://{LocalDeployment.InputsBucket}/models/ext/model.onnx");
+        configuration["Worker:ModelPollInterval"] = "00:00:00.200";
+        await using var app = WorkerHost.Build([], config => config.AddInMemoryCollection(configuration));
+        await app.StartAsync(cancellationToken);
+        await ModelProbes.PublishJobsAsync(deployment, "before", 1, cancellationToken);
+        var before = (await deployment.WaitForResultsAsync(1, cancellationToken))["before/0"];
+
+        var newWeights = ExternalWeightsModel.Weights.Select(w => -w).ToArray();
+        await deployment.UploadAsync(
+            LocalDeployment.InputsBucket, $"models/ext/{ExternalWeightsModel.DataFileName}", ExternalWeightsModel.Data(newWeights), cancellationToken);
+        var probes = await ModelProbes.WaitForModelChangeAsync(deployment, before.Model.Sha256, alreadyWritten: 1, cancellationToken);
+        var after = (await deployment.WaitForResultsAsync(1 + probes, cancellationToken))[$"probe{probes - 1}/0"];
+        await app.StopAsync(cancellationToken);
+
+        var x = ModelProbes.Input;
+        Assert.Multiple(() =>
+        {
+            Assert.That(Output(before), Is.EqualTo(x.Zip(ExternalWeightsModel.Weights, (a, w) => a + w).ToArray()));
+            Assert.That(Output(after), Is.EqualTo(x.Zip(newWeights, (a, w) => a + w).ToArray()));
+            Assert.That(after.Model.Sha256, Is.Not.EqualTo(before.Model.Sha256));
+        });
+    }
+
+    private static float[] Output(Jobs.Results.JobResult result) => ((Jobs.Results.OutputTensor<float>)result.Outputs!["y"]).Data.ToArray();
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Google.Protobuf;
 using Microsoft.Extensions.Configuration;
 using PullWorker.Inference.Onnx;
@@ -25,12 +24,12 @@ public sealed class ModelReloadTests
         await using var app = WorkerHost.Build([], config => config.AddInMemoryCollection(configuration));
         await app.StartAsync(cancellationToken);
 
-        await PublishJobsAsync(deployment, "before", 20, cancellationToken);
+        await ModelProbes.PublishJobsAsync(deployment, "before", 20, cancellationToken);
         var before = await deployment.WaitForResultsAsync(20, cancellationToken);
 
         await deployment.UploadAsync(LocalDeployment.InputsBucket, ModelObject, Doubler(), cancellationToken);
-        var switched = await WaitForModelChangeAsync(deployment, before.Values.First().Model.Sha256, cancellationToken);
-        await PublishJobsAsync(deployment, "after", 20, cancellationToken);
+        var switched = await ModelProbes.WaitForModelChangeAsync(deployment, before.Values.First().Model.Sha256, alreadyWritten: 20, cancellationToken);
+        await ModelProbes.PublishJobsAsync(deployment, "after", 20, cancellationToken);
         var all = await deployment.WaitForResultsAsync(40 + switched, cancellationToken);
         await app.StopAsync(cancellationToken);
 
@@ -43,32 +42,6 @@ public sealed class ModelReloadTests
             Assert.That(after.Select(r => r.Outputs!["y"].Shape), Is.All.EqualTo(new long[] { 16 }), "the doubler's output");
             Assert.That(deployment.Emulator.PubSub.GetStats(deployment.Subscription).Backlog, Is.Zero);
         });
-    }
-
-    /// <summary>Publishes probes until one comes back from a different model; returns how many probes it took.</summary>
-    private static async Task<int> WaitForModelChangeAsync(LocalDeployment deployment, string oldSha256, CancellationToken cancellationToken)
-    {
-        for (var probe = 0; ; probe++)
-        {
-            await PublishJobsAsync(deployment, $"probe{probe}", 1, cancellationToken);
-            var results = await deployment.WaitForResultsAsync(20 + probe + 1, cancellationToken);
-            if (results[$"probe{probe}/0"].Model.Sha256 != oldSha256)
-            {
-                return probe + 1;
-            }
-
-            await Task.Delay(100, cancellationToken);
-        }
-    }
-
-    private static async Task PublishJobsAsync(LocalDeployment deployment, string prefix, int count, CancellationToken cancellationToken)
-    {
-        for (var i = 0; i < count; i++)
-        {
-            var values = string.Join(',', Enumerable.Range(0, 16).Select(k => (k * 0.5).ToString(CultureInfo.InvariantCulture)));
-            var job = "{\"id\":\"" + prefix + "/" + i + "\",\"inputs\":{\"x\":{\"dtype\":\"float32\",\"shape\":[16],\"data\":[" + values + "]}}}";
-            await deployment.PublishAsync(ByteString.CopyFromUtf8(job), null, cancellationToken);
-        }
     }
 
     /// <summary>Same input as the tiny MLP, a different graph: <c>y = 2x</c>, float [N, 16].</summary>

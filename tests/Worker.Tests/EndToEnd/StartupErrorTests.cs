@@ -22,6 +22,7 @@ public sealed class StartupErrorTests
         yield return Case("subscription not found", [$"Worker__Subscription=projects/{LocalDeployment.Project}/subscriptions/no-such-subscription"], "no-such-subscription");
         yield return Case("subscription missing", ["Worker__Subscription="], "Worker:Subscription");
         yield return Case("no model file", ["Pipeline__Stages__0__Model=/nonexistent/model.onnx"], "Pipeline:Stages:0:Model", "/nonexistent/model.onnx");
+        yield return Case("gs:// model missing", [$"Pipeline__Stages__0__Model=gs://{LocalDeployment.InputsBucket}/models/none.onnx"], "Pipeline:Stages:0:Model", "models/none.onnx does not exist");
         yield return Case("model not ONNX", ["Pipeline__Stages__0__Model={directory}/not-a-model.onnx"], "not-a-model.onnx");
         yield return Case("cuda on a CPU build", ["Pipeline__Device=cuda"], "cuda");
         yield return Case("batch size 0", ["Batching__MaxBatchSize=0"], "Batching:MaxBatchSize");
