@@ -26,15 +26,16 @@ internal sealed class ModelResolver(StorageClient storage, StorageOptions option
     public static bool HasRemoteStages(PipelineOptions pipeline) => pipeline.Stages.Any(stage => IsRemote(stage.Model));
 
     /// <summary>
-    /// A copy of <paramref name="pipeline"/> whose stage models are all local paths, and the generation of each
-    /// <c>gs://</c> model it used (null for a local one).
+    /// A copy of <paramref name="pipeline"/> whose stage models are all local paths, the version of each
+    /// <c>gs://</c> model it used (null for a local one), and the folders those were downloaded to.
     /// </summary>
     /// <exception cref="PipelineSetupException">A model is missing or unreadable; the message names its key.</exception>
-    public async Task<(PipelineOptions Local, IReadOnlyList<long?> Generations)> ResolveAsync(
+    public async Task<(PipelineOptions Local, IReadOnlyList<long?> Generations, IReadOnlyList<string> Downloads)> ResolveAsync(
         PipelineOptions pipeline, CancellationToken cancellationToken)
     {
         var stages = new List<StageOptions>(pipeline.Stages.Count);
         var generations = new List<long?>(pipeline.Stages.Count);
+        var downloads = new List<string>();
         for (var i = 0; i < pipeline.Stages.Count; i++)
         {
             var stage = pipeline.Stages[i];
@@ -44,9 +45,25 @@ internal sealed class ModelResolver(StorageClient storage, StorageOptions option
                 : (LocalFile(key, stage.Model), (long?)null);
             stages.Add(stage.WithModel(path));
             generations.Add(generation);
+            if (generation is not null)
+            {
+                downloads.Add(Path.GetDirectoryName(path)!);
+            }
         }
 
-        return (pipeline.WithStages(stages), generations);
+        return (pipeline.WithStages(stages), generations, downloads);
+    }
+
+    /// <summary>
+    /// Deletes downloaded model folders no version uses any more: a worker that lives through many model updates
+    /// would otherwise fill its disk with every version it ever ran.
+    /// </summary>
+    public static void Delete(IEnumerable<string> downloads)
+    {
+        foreach (var directory in downloads.Where(d => d.StartsWith(CacheDirectory, StringComparison.Ordinal)))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     /// <summary>The current version of each <c>gs://</c> stage model (null for a local one).</summary>

@@ -38,11 +38,11 @@ internal sealed partial class PipelineLoader(
     /// </summary>
     public async Task<PipelineVersion> LoadAsync(CancellationToken cancellationToken)
     {
-        var (local, generations) = await _resolver.ResolveAsync(pipeline, cancellationToken);
+        var (local, generations, downloads) = await _resolver.ResolveAsync(pipeline, cancellationToken);
         var engine = await InferenceEngine.StartAsync(local, batching, loggerFactory, time, cancellationToken: cancellationToken);
         failure.Watch(DeviceSource, engine.Broken);
         var decoder = new JobDecoder(engine.Inputs, fetcher, new ImageDecoder(images), _decodeSlots);
-        return new PipelineVersion(engine, decoder, ResultDocuments.Describe(engine), generations);
+        return new PipelineVersion(engine, decoder, ResultDocuments.Describe(engine), generations, downloads);
     }
 
     /// <summary>
@@ -71,8 +71,10 @@ internal sealed partial class PipelineLoader(
                     }
 
                     var next = await LoadAsync(stop);
-                    LogModelReplaced(current.Current.Info.Sha256, next.Info.Sha256);
+                    var old = current.Current;
+                    LogModelReplaced(old.Info.Sha256, next.Info.Sha256);
                     await current.ReplaceAsync(next);
+                    DeleteUnused(old.Downloads.Except(next.Downloads));
                 }
                 catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
                 {
@@ -88,9 +90,25 @@ internal sealed partial class PipelineLoader(
 
     public void Dispose() => _decodeSlots.Dispose();
 
+    private void DeleteUnused(IEnumerable<string> downloads)
+    {
+        try
+        {
+            ModelResolver.Delete(downloads);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The new version runs; only disk space is at stake.
+            LogDownloadNotDeleted(e);
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Model changed: new jobs run on {NewSha256} instead of {OldSha256}")]
     private partial void LogModelReplaced(string oldSha256, string newSha256);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Loading the changed model failed; the running one stays")]
     private partial void LogModelReloadFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The replaced model's downloaded files could not be deleted")]
+    private partial void LogDownloadNotDeleted(Exception exception);
 }

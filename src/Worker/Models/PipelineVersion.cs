@@ -10,7 +10,8 @@ namespace PullWorker.Worker.Models;
 /// name it. Jobs hold a lease from decoding until their outputs arrive, so a replaced version is disposed only
 /// after the last job that started on it has its result.
 /// </summary>
-internal sealed class PipelineVersion(InferenceEngine engine, JobDecoder decoder, ModelInfo info, IReadOnlyList<long?> generations)
+internal sealed class PipelineVersion(
+    InferenceEngine engine, JobDecoder decoder, ModelInfo info, IReadOnlyList<long?> generations, IReadOnlyList<string> downloads)
 {
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _leases;
@@ -23,8 +24,11 @@ internal sealed class PipelineVersion(InferenceEngine engine, JobDecoder decoder
     /// <summary>What results run on this version say about it (model name and sha256).</summary>
     public ModelInfo Info { get; } = info;
 
-    /// <summary>The generation of each <c>gs://</c> stage model this version was loaded from.</summary>
+    /// <summary>The version of each <c>gs://</c> stage model this version was loaded from (null for a local one).</summary>
     public IReadOnlyList<long?> Generations { get; } = generations;
+
+    /// <summary>The local folders its <c>gs://</c> stage models were downloaded to.</summary>
+    public IReadOnlyList<string> Downloads { get; } = downloads;
 
     /// <summary>Takes a lease, unless this version has been retired meanwhile.</summary>
     public bool TryAcquire()

@@ -26,11 +26,14 @@ public sealed class ModelReloadTests
 
         await ModelProbes.PublishJobsAsync(deployment, "before", 20, cancellationToken);
         var before = await deployment.WaitForResultsAsync(20, cancellationToken);
+        var oldDownload = Download(deployment);
+        var oldDownloaded = Directory.Exists(oldDownload);
 
         await deployment.UploadAsync(LocalDeployment.InputsBucket, ModelObject, Doubler(), cancellationToken);
         var switched = await ModelProbes.WaitForModelChangeAsync(deployment, before.Values.First().Model.Sha256, alreadyWritten: 20, cancellationToken);
         await ModelProbes.PublishJobsAsync(deployment, "after", 20, cancellationToken);
         var all = await deployment.WaitForResultsAsync(40 + switched, cancellationToken);
+        var oldDeleted = await DeletedAsync(oldDownload, cancellationToken);
         await app.StopAsync(cancellationToken);
 
         var after = all.Where(r => r.Key.StartsWith("after/", StringComparison.Ordinal)).Select(r => r.Value).ToList();
@@ -41,7 +44,26 @@ public sealed class ModelReloadTests
             Assert.That(after.Select(r => r.Model.Sha256), Is.All.Not.EqualTo(before.Values.First().Model.Sha256));
             Assert.That(after.Select(r => r.Outputs!["y"].Shape), Is.All.EqualTo(new long[] { 16 }), "the doubler's output");
             Assert.That(deployment.Emulator.PubSub.GetStats(deployment.Subscription).Backlog, Is.Zero);
+            Assert.That(oldDownloaded, Is.True, $"the model was downloaded to {oldDownload}");
+            Assert.That(oldDeleted, Is.True, "the replaced model's download is deleted once its last job is done");
+            Assert.That(Directory.Exists(Download(deployment)), Is.True, "the running model's download stays");
         });
+    }
+
+    /// <summary>Where the worker downloads the model object's current generation (docs/security.md).</summary>
+    private static string Download(LocalDeployment deployment) =>
+        deployment.Emulator.Storage.TryGetObject(LocalDeployment.InputsBucket, ModelObject, out var model)
+            ? Path.Combine(Path.GetTempPath(), "pullworker-models", LocalDeployment.InputsBucket, $"{ModelObject}.{model.Generation}")
+            : throw new InvalidOperationException($"{ModelObject} is not in the emulator");
+
+    private static async Task<bool> DeletedAsync(string directory, CancellationToken cancellationToken)
+    {
+        for (var wait = 0; wait < 100 && Directory.Exists(directory); wait++)
+        {
+            await Task.Delay(50, cancellationToken);
+        }
+
+        return !Directory.Exists(directory);
     }
 
     /// <summary>Same input as the tiny MLP, a different graph: <c>y = 2x</c>, float [N, 16].</summary>
