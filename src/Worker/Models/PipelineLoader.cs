@@ -48,7 +48,8 @@ internal sealed partial class PipelineLoader(
     /// <summary>
     /// Polls the <c>gs://</c> stage models every <paramref name="interval"/> until <paramref name="stop"/>; a new
     /// generation is loaded and warmed beside the running version, then new jobs switch to it between batches and
-    /// the old version is disposed when its last job is done. A new model that fails to load leaves the old one.
+    /// the old version is disposed (its downloaded files deleted) when its last job is done. A new model that fails
+    /// to load leaves the old one.
     /// </summary>
     public async Task WatchAsync(CurrentPipelineVersion current, TimeSpan interval, CancellationToken stop)
     {
