@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
-using PullWorker.Inference.Diagnostics;
 using PullWorker.Inference.Configuration;
+using PullWorker.Inference.Diagnostics;
 
 namespace PullWorker.Inference.Execution;
 
