@@ -25,12 +25,9 @@ internal sealed class ModelResolver(StorageClient storage, StorageOptions option
     /// <summary>True when some stage comes from Cloud Storage, so a new generation can replace it.</summary>
     public static bool HasRemoteStages(PipelineOptions pipeline) => pipeline.Stages.Any(stage => IsRemote(stage.Model));
 
-    /// <summary>
-    /// A copy of <paramref name="pipeline"/> whose stage models are all local paths, the version of each
-    /// <c>gs://</c> model it used (null for a local one), and the folders those were downloaded to.
-    /// </summary>
+    /// <summary>The pipeline with its <c>gs://</c> stage models downloaded (or found in the cache).</summary>
     /// <exception cref="PipelineSetupException">A model is missing or unreadable; the message names its key.</exception>
-    public async Task<(PipelineOptions Local, IReadOnlyList<long?> Generations, IReadOnlyList<string> Downloads)> ResolveAsync(
+    public async Task<ResolvedPipeline> ResolveAsync(
         PipelineOptions pipeline, CancellationToken cancellationToken)
     {
         var stages = new List<StageOptions>(pipeline.Stages.Count);
@@ -51,7 +48,7 @@ internal sealed class ModelResolver(StorageClient storage, StorageOptions option
             }
         }
 
-        return (pipeline.WithStages(stages), generations, downloads);
+        return new ResolvedPipeline(pipeline.WithStages(stages), generations, downloads);
     }
 
     /// <summary>

@@ -33,17 +33,14 @@ internal sealed partial class PipelineLoader(
     // One image decode per core at a time, shared by every version (see JobDecoder).
     private readonly SemaphoreSlim _decodeSlots = new(Environment.ProcessorCount);
 
+    // The gs:// model versions that failed to load: not loaded again until they change.
+    private IReadOnlyList<long?> _refused = [];
+
     /// <summary>
     /// A new version, warmed up. Its engine breaking for good (a lost device) fails the worker.
     /// </summary>
-    public async Task<PipelineVersion> LoadAsync(CancellationToken cancellationToken)
-    {
-        var (local, generations, downloads) = await _resolver.ResolveAsync(pipeline, cancellationToken);
-        var engine = await InferenceEngine.StartAsync(local, batching, loggerFactory, time, cancellationToken: cancellationToken);
-        failure.Watch(DeviceSource, engine.Broken);
-        var decoder = new JobDecoder(engine.Inputs, fetcher, new ImageDecoder(images), _decodeSlots);
-        return new PipelineVersion(engine, decoder, ResultDocuments.Describe(engine), generations, downloads);
-    }
+    public async Task<PipelineVersion> LoadAsync(CancellationToken cancellationToken) =>
+        await StartAsync(await _resolver.ResolveAsync(pipeline, cancellationToken), cancellationToken);
 
     /// <summary>
     /// Polls the <c>gs://</c> stage models every <paramref name="interval"/> until <paramref name="stop"/>; a new
@@ -65,22 +62,12 @@ internal sealed partial class PipelineLoader(
             {
                 try
                 {
-                    var latest = await _resolver.GenerationsAsync(pipeline, stop);
-                    if (latest.SequenceEqual(current.Current.Generations))
-                    {
-                        continue;
-                    }
-
-                    var next = await LoadAsync(stop);
-                    var old = current.Current;
-                    LogModelReplaced(old.Info.Sha256, next.Info.Sha256);
-                    await current.ReplaceAsync(next);
-                    DeleteUnused(old.Downloads.Except(next.Downloads));
+                    await ReloadIfChangedAsync(current, stop);
                 }
                 catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
                 {
-                    // A bad new model must not take down a worker that runs the old one well.
-                    LogModelReloadFailed(e);
+                    // Listing or downloading failed: the next poll tries again.
+                    LogModelCheckFailed(e);
                 }
             }
         }
@@ -90,6 +77,44 @@ internal sealed partial class PipelineLoader(
     }
 
     public void Dispose() => _decodeSlots.Dispose();
+
+    private async Task<PipelineVersion> StartAsync(ResolvedPipeline resolved, CancellationToken cancellationToken)
+    {
+        var engine = await InferenceEngine.StartAsync(resolved.Local, batching, loggerFactory, time, cancellationToken: cancellationToken);
+        failure.Watch(DeviceSource, engine.Broken);
+        var decoder = new JobDecoder(engine.Inputs, fetcher, new ImageDecoder(images), _decodeSlots);
+        return new PipelineVersion(engine, decoder, ResultDocuments.Describe(engine), resolved.Generations, resolved.Downloads);
+    }
+
+    private async Task ReloadIfChangedAsync(CurrentPipelineVersion current, CancellationToken stop)
+    {
+        var latest = await _resolver.GenerationsAsync(pipeline, stop);
+        if (latest.SequenceEqual(current.Current.Generations) || latest.SequenceEqual(_refused))
+        {
+            return;
+        }
+
+        var resolved = await _resolver.ResolveAsync(pipeline, stop);
+        PipelineVersion next;
+        try
+        {
+            next = await StartAsync(resolved, stop);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // A bad new model must not take down a worker that runs the old one well, nor be loaded on the device
+            // beside it again at every poll.
+            _refused = resolved.Generations;
+            DeleteUnused(resolved.Downloads.Except(current.Current.Downloads));
+            LogModelRefused(e);
+            return;
+        }
+
+        var old = current.Current;
+        LogModelReplaced(old.Info.Sha256, next.Info.Sha256);
+        await current.ReplaceAsync(next);
+        DeleteUnused(old.Downloads.Except(next.Downloads));
+    }
 
     private void DeleteUnused(IEnumerable<string> downloads)
     {
@@ -107,8 +132,11 @@ internal sealed partial class PipelineLoader(
     [LoggerMessage(Level = LogLevel.Information, Message = "Model changed: new jobs run on {NewSha256} instead of {OldSha256}")]
     private partial void LogModelReplaced(string oldSha256, string newSha256);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Loading the changed model failed; the running one stays")]
-    private partial void LogModelReloadFailed(Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "The changed model cannot run; the running one stays, and this version is not tried again")]
+    private partial void LogModelRefused(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking for a changed model failed; the next poll tries again")]
+    private partial void LogModelCheckFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The replaced model's downloaded files could not be deleted")]
     private partial void LogDownloadNotDeleted(Exception exception);

@@ -1,17 +1,24 @@
 using Google.Protobuf;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using PullWorker.Inference.Onnx;
 using PullWorker.Inference.Stages;
 using PullWorker.Inference.Tensors;
 using PullWorker.Worker.Hosting;
+using PullWorker.Worker.Tests.Fixtures;
 
 namespace PullWorker.Worker.Tests.EndToEnd;
 
-/// <summary>A gs:// model replaced while the worker runs: new jobs switch to it, none is lost.</summary>
+/// <summary>
+/// A gs:// model replaced while the worker runs: new jobs switch to it, none is lost; a replacement that cannot run
+/// leaves the running model in place and is not loaded again until it changes.
+/// </summary>
 [TestFixture]
 public sealed class ModelReloadTests
 {
     private const string ModelObject = "models/model.onnx";
+    private const string Refused = "The changed model cannot run";
 
     [Test]
     [CancelAfter(90_000)]
@@ -47,6 +54,46 @@ public sealed class ModelReloadTests
             Assert.That(oldDownloaded, Is.True, $"the model was downloaded to {oldDownload}");
             Assert.That(oldDeleted, Is.True, "the replaced model's download is deleted once its last job is done");
             Assert.That(Directory.Exists(Download(deployment)), Is.True, "the running model's download stays");
+        });
+    }
+
+    [Test]
+    [CancelAfter(90_000)]
+    public async Task Worker_ModelReplacedByOneThatCannotRun_KeepsTheOldRefusesItOnceThenTakesTheNextGoodOne(CancellationToken cancellationToken)
+    {
+        await using var deployment = await LocalDeployment.CreateAsync("refuse", cancellationToken);
+        await deployment.UploadAsync(LocalDeployment.InputsBucket, ModelObject, SampleModels.TinyMlp(), cancellationToken);
+        var configuration = deployment.WorkerConfiguration($"gs://{LocalDeployment.InputsBucket}/{ModelObject}");
+        configuration["Worker:ModelPollInterval"] = "00:00:00.100";
+        await using var app = WorkerHost.Build([], config => config.AddInMemoryCollection(configuration));
+        using var logs = new LogCapture();
+        app.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
+        await app.StartAsync(cancellationToken);
+        await ModelProbes.PublishJobsAsync(deployment, "before", 1, cancellationToken);
+        var good = (await deployment.WaitForResultsAsync(1, cancellationToken))["before/0"].Model.Sha256;
+
+        await deployment.UploadAsync(LocalDeployment.InputsBucket, ModelObject, "not an ONNX model"u8.ToArray(), cancellationToken);
+        for (var wait = 0; wait < 200 && logs.Count(Refused) == 0; wait++)
+        {
+            await Task.Delay(50, cancellationToken);
+        }
+
+        // Ten more polls see the same refused version.
+        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        var refusals = logs.Count(Refused);
+        await ModelProbes.PublishJobsAsync(deployment, "during", 1, cancellationToken);
+        var during = (await deployment.WaitForResultsAsync(2, cancellationToken))["during/0"];
+
+        await deployment.UploadAsync(LocalDeployment.InputsBucket, ModelObject, Doubler(), cancellationToken);
+        var probes = await ModelProbes.WaitForModelChangeAsync(deployment, good, alreadyWritten: 2, cancellationToken);
+        await app.StopAsync(cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refusals, Is.EqualTo(1), "the version that cannot run is loaded once, not at every poll");
+            Assert.That(during.Error, Is.Null);
+            Assert.That(during.Model.Sha256, Is.EqualTo(good), "jobs keep running on the model that works");
+            Assert.That(probes, Is.GreaterThanOrEqualTo(1), "the next good version is taken");
         });
     }
 
