@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.ML.OnnxRuntime;
 using PullWorker.Inference.Configuration;
 using PullWorker.Inference.Devices;
@@ -13,8 +14,7 @@ public sealed class DeviceSelectionTests
     [Test]
     public void Cuda_ProviderMissing_ThrowsOneLineSayingHowToFix()
     {
-        using var logs = new ListLoggerFactory();
-        var error = Assert.Throws<DeviceUnavailableException>(() => DeviceSelector.Select(DeviceKind.Cuda, 0, CpuOnly, logs.CreateLogger("t")));
+        var error = Assert.Throws<DeviceUnavailableException>(() => DeviceSelector.Select(DeviceKind.Cuda, 0, CpuOnly, new FakeLogger()));
         Assert.Multiple(() =>
         {
             Assert.That(error!.Message, Does.StartWith("Pipeline:Device=cuda but this ONNX Runtime build has no CUDAExecutionProvider"));
@@ -26,20 +26,19 @@ public sealed class DeviceSelectionTests
     [Test]
     public void Auto_ProviderMissing_FallsBackToCpuAndLogsTheChoice()
     {
-        using var logs = new ListLoggerFactory();
-        var device = DeviceSelector.Select(DeviceKind.Auto, 0, CpuOnly, logs.CreateLogger("t"));
+        var logger = new FakeLogger();
+        var device = DeviceSelector.Select(DeviceKind.Auto, 0, CpuOnly, logger);
         Assert.Multiple(() =>
         {
             Assert.That(device, Is.EqualTo(ExecutionDevice.Cpu));
-            Assert.That(logs.Entries.Select(e => e.Message), Has.One.StartsWith("Inference device: cpu (Pipeline:Device=auto"));
+            Assert.That(logger.Collector.GetSnapshot().Select(e => e.Message), Has.One.StartsWith("Inference device: cpu (Pipeline:Device=auto"));
         });
     }
 
     [Test]
     public void Auto_ProviderPresent_ChoosesCudaWithDeviceId()
     {
-        using var logs = new ListLoggerFactory();
-        var device = DeviceSelector.Select(DeviceKind.Auto, 1, ["CUDAExecutionProvider", "CPUExecutionProvider"], logs.CreateLogger("t"));
+        var device = DeviceSelector.Select(DeviceKind.Auto, 1, ["CUDAExecutionProvider", "CPUExecutionProvider"], new FakeLogger());
         Assert.That(device.ToString(), Is.EqualTo("cuda:1"));
     }
 
@@ -64,16 +63,17 @@ public sealed class DeviceSelectionTests
     public async Task Create_AutoOnMachineWithoutGpu_FallsBackToCpuWithWarning()
     {
         Assume.That(OrtEnv.Instance().GetAvailableProviders(), Does.Contain(DeviceSelector.CudaProvider));
-        using var logs = new ListLoggerFactory();
+        using var logs = new FakeLoggerProvider();
+        using var loggerFactory = new LoggerFactory([logs]);
         var options = Pipelines.Of(ModelFiles.TinyMlp);
         options.Device = DeviceKind.Auto;
 
-        await using var engine = InferenceEngine.Create(options, new BatchingOptions(), logs);
+        await using var engine = InferenceEngine.Create(options, new BatchingOptions(), loggerFactory);
         Assert.Multiple(() =>
         {
             Assert.That(engine.Device, Is.EqualTo(ExecutionDevice.Cpu));
             Assert.That(
-                logs.Entries.Where(e => e.Level == LogLevel.Warning).Select(e => e.Message),
+                logs.Collector.GetSnapshot().Where(e => e.Level == LogLevel.Warning).Select(e => e.Message),
                 Has.One.StartsWith("CUDA provider present but unusable").And.Contains("Pipeline:Device=auto falls back to cpu"));
         });
     }

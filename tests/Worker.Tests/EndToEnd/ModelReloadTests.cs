@@ -2,11 +2,11 @@ using Google.Protobuf;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using PullWorker.Inference.Onnx;
 using PullWorker.Inference.Stages;
 using PullWorker.Inference.Tensors;
 using PullWorker.Worker.Hosting;
-using PullWorker.Worker.Tests.Fixtures;
 
 namespace PullWorker.Worker.Tests.EndToEnd;
 
@@ -66,21 +66,21 @@ public sealed class ModelReloadTests
         var configuration = deployment.WorkerConfiguration($"gs://{LocalDeployment.InputsBucket}/{ModelObject}");
         configuration["Worker:ModelPollInterval"] = "00:00:00.100";
         await using var app = WorkerHost.Build([], config => config.AddInMemoryCollection(configuration));
-        using var logs = new LogCapture();
+        using var logs = new FakeLoggerProvider();
         app.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
         await app.StartAsync(cancellationToken);
         await ModelProbes.PublishJobsAsync(deployment, "before", 1, cancellationToken);
         var good = (await deployment.WaitForResultsAsync(1, cancellationToken))["before/0"].Model.Sha256;
 
         await deployment.UploadAsync(LocalDeployment.InputsBucket, ModelObject, "not an ONNX model"u8.ToArray(), cancellationToken);
-        for (var wait = 0; wait < 200 && logs.Count(Refused) == 0; wait++)
+        for (var wait = 0; wait < 200 && Count(logs, Refused) == 0; wait++)
         {
             await Task.Delay(50, cancellationToken);
         }
 
         // Ten more polls see the same refused version.
         await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-        var refusals = logs.Count(Refused);
+        var refusals = Count(logs, Refused);
         await ModelProbes.PublishJobsAsync(deployment, "during", 1, cancellationToken);
         var during = (await deployment.WaitForResultsAsync(2, cancellationToken))["during/0"];
 
@@ -96,6 +96,9 @@ public sealed class ModelReloadTests
             Assert.That(probes, Is.GreaterThanOrEqualTo(1), "the next good version is taken");
         });
     }
+
+    private static int Count(FakeLoggerProvider logs, string text) =>
+        logs.Collector.GetSnapshot().Count(e => e.Message.Contains(text, StringComparison.Ordinal));
 
     /// <summary>Where the worker downloads the model object's current generation (docs/security.md).</summary>
     private static string Download(LocalDeployment deployment) =>
