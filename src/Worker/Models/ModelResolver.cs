@@ -42,7 +42,7 @@ internal sealed class ModelResolver(StorageClient storage, StorageOptions option
                 : (LocalFile(key, stage.Model), (long?)null);
             stages.Add(stage.WithModel(path));
             generations.Add(generation);
-            if (generation is not null)
+            if (IsRemote(stage.Model))
             {
                 downloads.Add(Path.GetDirectoryName(path)!);
             }
