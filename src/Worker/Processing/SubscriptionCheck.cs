@@ -30,5 +30,12 @@ internal static class SubscriptionCheck
             throw new PubSubSetupException(
                 $"Worker:Subscription: this identity may not use {subscription}; it needs roles/pubsub.subscriber ({e.StatusCode}: {e.Status.Detail})", e);
         }
+        catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+        {
+            // After the client's own retries: a wrong PUBSUB_EMULATOR_HOST, no route, or an outage.
+            var endpoint = emulatorHost is null ? "Pub/Sub" : $"Pub/Sub at {PubSubClients.EmulatorHostVariable}={emulatorHost}";
+            throw new PubSubSetupException(
+                $"Worker:Subscription: cannot reach {endpoint} to read {subscription} ({e.StatusCode}: {e.Status.Detail})", e);
+        }
     }
 }

@@ -41,6 +41,11 @@ public sealed class StorageAccessCheck(StorageClient client, StorageOptions opti
         {
             throw new StorageSetupException($"{key}: bucket '{bucket}' refused this identity ({e.Message})", e);
         }
+        catch (Exception e) when (StorageErrors.IsTransient(e))
+        {
+            // Retried already (Storage:RetryAttempts): a wrong STORAGE_EMULATOR_HOST, no route, or an outage.
+            throw new StorageSetupException($"{key}: cannot reach Cloud Storage to check bucket '{bucket}' ({e.Message})", e);
+        }
 
         if (granted is null || !granted.Contains(permission))
         {

@@ -28,6 +28,8 @@ public sealed class StartupErrorTests
         yield return Case("batch size 0", ["Batching__MaxBatchSize=0"], "Batching:MaxBatchSize");
         yield return Case("results not a URI", ["Worker__Results=not-a-uri"], "Worker:Results", "not-a-uri");
         yield return Case("results bucket missing", ["Worker__Results=gs://no-such-results/out/"], "Worker:Results", "'no-such-results'", "does not exist");
+        yield return Case("pubsub unreachable", ["PUBSUB_EMULATOR_HOST=127.0.0.1:1"], "Worker:Subscription", "cannot reach Pub/Sub at PUBSUB_EMULATOR_HOST=127.0.0.1:1");
+        yield return Case("storage unreachable", ["STORAGE_EMULATOR_HOST=http://127.0.0.1:1", "Storage__RetryAttempts=1"], "Worker:Results", "cannot reach Cloud Storage");
         yield return Case("input bucket missing", ["Worker__InputBuckets__0=no-such-inputs"], "Worker:InputBuckets:0", "'no-such-inputs'", "does not exist");
         yield return Case("result layout unknown", ["Worker__ResultLayout=bundle"], "Worker:ResultLayout", "bundle");
         yield return Case("result layout out of range", ["Worker__ResultLayout=7"], "Worker:ResultLayout", "'object' or 'batch'");
