@@ -10,11 +10,11 @@ namespace PullWorker.Worker.Processing;
 
 /// <summary>
 /// One call per message, on Google's <c>SubscriberClient</c> (whose flow control bounds how many run at once):
-/// parse, fetch and decode, hand the item to the engine, give the result to the sink (one object per job, or one
+/// parse, fetch and decode, hand the item to the engine, give the result to the writer (one object per job, or one
 /// per batch) and wait until it is durable, then ack. A job that fails on its own content gets its error result
-/// and is acked too. A failure that is not the job's fault
-/// is a nack, and the subscription's retry policy spaces the redeliveries; on the last attempt before
-/// dead-lettering the job first gets an <c>unavailable</c> error result, so its user learns what happened.
+/// and is acked too. A failure that is not the job's fault is a nack, and the subscription's retry policy spaces
+/// the redeliveries; on the last attempt before dead-lettering the job first gets an <c>unavailable</c> error
+/// result, so its user learns what happened.
 /// </summary>
 /// <param name="hardStop">
 /// Fires when the drain's grace is over. The device work and the result write take this token, not the
