@@ -51,9 +51,7 @@ public sealed class ExternalWeightsModelTests
         await deployment.UploadAsync(LocalDeployment.InputsBucket, "models/ext/model.onnx", ExternalWeightsModel.Model(), cancellationToken);
         await deployment.UploadAsync(
             LocalDeployment.InputsBucket, $"models/ext/{ExternalWeightsModel.DataFileName}", ExternalWeightsModel.Data(), cancellationToken);
-        var configuration = deployment.WorkerConfiguration($"gs://{LocalDeployment.InputsBucket}/models/ext/model.onnx");
-        configuration["Worker:ModelPollInterval"] = "00:00:00.200";
-        await using var app = WorkerHost.Build([], config => config.AddInMemoryCollection(configuration));
+        await using var app = ModelProbes.Worker(deployment, "models/ext/model.onnx", TimeSpan.FromMilliseconds(200));
         await app.StartAsync(cancellationToken);
         await ModelProbes.PublishJobsAsync(deployment, "before", 1, cancellationToken);
         var before = (await deployment.WaitForResultsAsync(1, cancellationToken))["before/0"];

@@ -1,13 +1,27 @@
 using System.Globalization;
 using Google.Protobuf;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using PullWorker.Worker.Hosting;
 
 namespace PullWorker.Worker.Tests.EndToEnd;
 
-/// <summary>Jobs for models that take float x [N, 16], and a wait for a model replaced while the worker runs.</summary>
+/// <summary>
+/// An in-process worker on a <c>gs://</c> model that it polls for changes, jobs for models that take float x [N, 16],
+/// and a wait for a model replaced while the worker runs.
+/// </summary>
 internal static class ModelProbes
 {
     /// <summary>The x of every job published here.</summary>
     public static float[] Input { get; } = Enumerable.Range(0, 16).Select(k => k * 0.5f).ToArray();
+
+    /// <summary>A worker (built, not started) whose only stage is the inputs bucket's <paramref name="modelObject"/>.</summary>
+    public static WebApplication Worker(LocalDeployment deployment, string modelObject, TimeSpan pollInterval)
+    {
+        var configuration = deployment.WorkerConfiguration($"gs://{LocalDeployment.InputsBucket}/{modelObject}");
+        configuration["Worker:ModelPollInterval"] = pollInterval.ToString("c", CultureInfo.InvariantCulture);
+        return WorkerHost.Build([], config => config.AddInMemoryCollection(configuration));
+    }
 
     /// <summary>
     /// Publishes probes until one comes back from a different model; returns how many probes it took.

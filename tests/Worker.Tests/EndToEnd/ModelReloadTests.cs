@@ -1,12 +1,9 @@
-using Google.Protobuf;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using PullWorker.Inference.Onnx;
 using PullWorker.Inference.Stages;
 using PullWorker.Inference.Tensors;
-using PullWorker.Worker.Hosting;
 
 namespace PullWorker.Worker.Tests.EndToEnd;
 
@@ -26,9 +23,7 @@ public sealed class ModelReloadTests
     {
         await using var deployment = await LocalDeployment.CreateAsync("reload", cancellationToken);
         await deployment.UploadAsync(LocalDeployment.InputsBucket, ModelObject, SampleModels.TinyMlp(), cancellationToken);
-        var configuration = deployment.WorkerConfiguration($"gs://{LocalDeployment.InputsBucket}/{ModelObject}");
-        configuration["Worker:ModelPollInterval"] = "00:00:00.200";
-        await using var app = WorkerHost.Build([], config => config.AddInMemoryCollection(configuration));
+        await using var app = ModelProbes.Worker(deployment, ModelObject, TimeSpan.FromMilliseconds(200));
         await app.StartAsync(cancellationToken);
 
         await ModelProbes.PublishJobsAsync(deployment, "before", 20, cancellationToken);
@@ -63,9 +58,7 @@ public sealed class ModelReloadTests
     {
         await using var deployment = await LocalDeployment.CreateAsync("refuse", cancellationToken);
         await deployment.UploadAsync(LocalDeployment.InputsBucket, ModelObject, SampleModels.TinyMlp(), cancellationToken);
-        var configuration = deployment.WorkerConfiguration($"gs://{LocalDeployment.InputsBucket}/{ModelObject}");
-        configuration["Worker:ModelPollInterval"] = "00:00:00.100";
-        await using var app = WorkerHost.Build([], config => config.AddInMemoryCollection(configuration));
+        await using var app = ModelProbes.Worker(deployment, ModelObject, TimeSpan.FromMilliseconds(100));
         using var logs = new FakeLoggerProvider();
         app.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
         await app.StartAsync(cancellationToken);
