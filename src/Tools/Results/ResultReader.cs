@@ -24,11 +24,10 @@ public sealed class ResultReader(StorageClient storage)
     /// <summary>Every object whose name starts with the prefix of <c>gs://bucket/prefix/</c>.</summary>
     public async Task<IReadOnlyList<StorageObject>> ListAsync(GcsUri prefix, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(prefix);
         var objects = new List<StorageObject>();
-        await foreach (var item in storage.ListObjectsAsync(prefix.Bucket, prefix.ObjectName).WithCancellation(cancellationToken))
+        await foreach (var page in ListPagesAsync(prefix, cancellationToken))
         {
-            objects.Add(item);
+            objects.AddRange(page);
         }
 
         return objects;

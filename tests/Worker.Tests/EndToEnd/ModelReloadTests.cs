@@ -79,6 +79,7 @@ public sealed class ModelReloadTests
 
         await deployment.UploadAsync(LocalDeployment.InputsBucket, ModelObject, Doubler(), cancellationToken);
         var probes = await ModelProbes.WaitForModelChangeAsync(deployment, good, alreadyWritten: 2, cancellationToken);
+        var next = (await deployment.WaitForResultsAsync(2 + probes, cancellationToken))[$"probe{probes - 1}/0"];
         await app.StopAsync(cancellationToken);
 
         Assert.Multiple(() =>
@@ -86,7 +87,10 @@ public sealed class ModelReloadTests
             Assert.That(refusals, Is.EqualTo(1), "the version that cannot run is loaded once, not at every poll");
             Assert.That(during.Error, Is.Null);
             Assert.That(during.Model.Sha256, Is.EqualTo(good), "jobs keep running on the model that works");
-            Assert.That(probes, Is.GreaterThanOrEqualTo(1), "the next good version is taken");
+            Assert.That(
+                ((Jobs.Results.OutputTensor<float>)next.Outputs!["y"]).Data.ToArray(),
+                Is.EqualTo(ModelProbes.Input.Select(x => 2 * x).ToArray()),
+                "the next good version (the doubler) is taken");
         });
     }
 
